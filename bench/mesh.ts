@@ -1,0 +1,134 @@
+/**
+ * npm run bench:mesh — registry convergence after one peer's state change
+ * with 20, 50 and 100 peers in one process on loopback; idle CPU and
+ * resident memory per peer; gossip bytes per peer per second.
+ * Targets (issue 2): convergence within 2 heartbeats at 50 peers; <= 30 MB per idle peer.
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { tcp } from '@libp2p/tcp'
+import type { MultiaddrConnection, Transport } from '@libp2p/interface'
+import { defaultConfig } from '../node/config/parse.js'
+import { createLogger } from '../node/logger.js'
+import { createEccoPeer, type EccoPeer } from '../node/peer.js'
+import { offsetMetres } from '../protocols/index.js'
+import { percentile, writeResults } from './results.js'
+
+const HEARTBEAT_MS = 1000
+const SIZES = (process.env.BENCH_MESH_SIZES ?? '20,50,100').split(',').map(Number)
+const CHANGES = 10
+const IDLE_WINDOW_MS = 10_000
+
+/** A TCP transport whose connections count the bytes they carry (after encryption, i.e. on the wire). */
+function countingTcp (bytes: { total: number }): (components: any) => Transport {
+  const count = (c: MultiaddrConnection): MultiaddrConnection => {
+    const source = c.source
+    c.source = (async function * () { for await (const chunk of source) { bytes.total += chunk.byteLength; yield chunk } })()
+    return c
+  }
+  return (components: any) => tcp()({
+    ...components,
+    upgrader: {
+      ...components.upgrader,
+      upgradeInbound: async (c: MultiaddrConnection, o: unknown) => components.upgrader.upgradeInbound(count(c), o),
+      upgradeOutbound: async (c: MultiaddrConnection, o: unknown) => components.upgrader.upgradeOutbound(count(c), o)
+    }
+  })
+}
+
+async function waitUntil (cond: () => boolean, timeoutMs: number): Promise<number> {
+  const start = performance.now()
+  while (!cond()) {
+    if (performance.now() - start > timeoutMs) throw new Error('timeout')
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+  return performance.now() - start
+}
+
+async function runSize (n: number): Promise<Record<string, unknown>> {
+  const root = await mkdtemp(join(tmpdir(), 'ecco-bench-mesh-'))
+  const bytes = { total: 0 }
+  const peers: EccoPeer[] = []
+  globalThis.gc?.()
+  const rssBefore = process.memoryUsage.rss()
+  const origin = { lat: 48.2625, lon: 11.668 }
+  try {
+    for (let i = 0; i < n; i++) {
+      const config = {
+        ...defaultConfig(join(root, `p${i}`)),
+        name: `p${i}`,
+        position: offsetMetres(origin, (i % 10) * 300, Math.floor(i / 10) * 300),
+        listen: ['/ip4/127.0.0.1/tcp/0'],
+        bootstrap: i === 0 ? [] : [peers[0].multiaddrs()[0]],
+        bootstrapMode: i === 0,
+        heartbeatMs: HEARTBEAT_MS,
+        logLevel: 'error' as const
+      }
+      const peer = await createEccoPeer({ config, log: createLogger({ level: 'error' }), transports: [countingTcp(bytes)] })
+      await peer.start()
+      peers.push(peer)
+    }
+    const converged = (): boolean => new Set(peers.map((p) => p.libp2p.services.state.digest())).size === 1 &&
+      peers.every((p) => p.registry().length === n)
+    const initialMs = await waitUntil(converged, 120_000)
+
+    // convergence after one peer's change, measured by each peer's change event
+    const samples: number[] = []
+    for (let c = 0; c < CHANGES; c++) {
+      const origin = peers[(c * 7) % n]
+      const id = origin.peerId.toString()
+      const reached = new Map<EccoPeer, number>()
+      const start = performance.now()
+      const listeners = peers.map((p) => {
+        const l = (evt: CustomEvent<{ peerIds: string[] }>): void => {
+          if (evt.detail.peerIds.includes(id) && p.libp2p.services.state.getEntry(id)?.state.roles.includes(`bench-${c}`) === true) reached.set(p, performance.now() - start)
+        }
+        p.libp2p.services.state.addEventListener('registry:change', l)
+        return l
+      })
+      origin.libp2p.services.state.updateState({ roles: ['roadside', `bench-${c}`] })
+      await waitUntil(() => reached.size === n, 30_000)
+      peers.forEach((p, i) => { p.libp2p.services.state.removeEventListener('registry:change', listeners[i]) })
+      samples.push(Math.max(...reached.values()))
+    }
+
+    // idle: no changes for a window
+    globalThis.gc?.()
+    const cpu0 = process.cpuUsage()
+    const bytes0 = bytes.total
+    const t0 = performance.now()
+    await new Promise((resolve) => setTimeout(resolve, IDLE_WINDOW_MS))
+    const secs = (performance.now() - t0) / 1000
+    const cpu = process.cpuUsage(cpu0)
+    globalThis.gc?.()
+    const rss = process.memoryUsage.rss()
+    return {
+      peers: n,
+      initialConvergenceMs: Math.round(initialMs),
+      changeConvergenceMs: { p50: Math.round(percentile(samples, 50)), p99: Math.round(percentile(samples, 99)), max: Math.round(Math.max(...samples)) },
+      changeConvergenceHeartbeats: { p50: +(percentile(samples, 50) / HEARTBEAT_MS).toFixed(2), max: +(Math.max(...samples) / HEARTBEAT_MS).toFixed(2) },
+      idleCpuPercentPerPeer: +(((cpu.user + cpu.system) / 1e6 / secs / n) * 100).toFixed(3),
+      residentMbPerPeer: +((rss - rssBefore) / n / 2 ** 20).toFixed(2),
+      processRssMb: Math.round(rss / 2 ** 20),
+      wireBytesPerPeerPerSecond: Math.round((bytes.total - bytes0) / n / secs)
+    }
+  } finally {
+    await Promise.allSettled(peers.map(async (p) => { await p.stop() }))
+    await rm(root, { recursive: true, force: true })
+  }
+}
+
+const results: Array<Record<string, unknown>> = []
+for (const n of SIZES) {
+  const r = await runSize(n)
+  process.stdout.write(JSON.stringify(r) + '\n')
+  results.push(r)
+}
+const file = await writeResults('mesh', {
+  heartbeatMs: HEARTBEAT_MS,
+  targets: { convergenceHeartbeatsAt50: 2, residentMbPerIdlePeer: 30 },
+  note: 'all peers share one Node process; resident memory per peer is (process RSS after - before) / peers',
+  results
+})
+process.stdout.write(`wrote ${file}\n`)

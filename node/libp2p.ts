@@ -1,0 +1,118 @@
+/**
+ * The libp2p assembly of a peer: TCP, Noise, Yamux, identify, ping, a
+ * Kademlia DHT under `/ecco`, gossipsub with StrictSign, and the ECCO
+ * services that need a libp2p component bag.
+ */
+import { createHash } from 'node:crypto'
+import { gossipsub } from '@chainsafe/libp2p-gossipsub'
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { identify } from '@libp2p/identify'
+import { kadDHT, passthroughMapper, type KadDHT } from '@libp2p/kad-dht'
+import { ping, type PingService } from '@libp2p/ping'
+import { tcp } from '@libp2p/tcp'
+import { createLibp2p, type Libp2p } from 'libp2p'
+import type { ComponentLogger, ConnectionGater, PrivateKey, PubSub, Transport } from '@libp2p/interface'
+import type { GossipsubEvents } from '@chainsafe/libp2p-gossipsub'
+import {
+  antiEntropy, cellDiscovery, stateGossip,
+  type AntiEntropy, type CellDiscovery, type PeerStateInput, type Position, type ReplicatedMap, type StateGossip
+} from '../protocols/index.js'
+
+export const DHT_PROTOCOL = '/ecco/kad/1.0.0'
+
+// a type alias, not an interface: libp2p's ServiceMap needs an index signature
+export type EccoServices = {
+  identify: ReturnType<ReturnType<typeof identify>>
+  ping: PingService
+  dht: KadDHT
+  pubsub: PubSub<GossipsubEvents>
+  sync: AntiEntropy
+  discovery: CellDiscovery
+  state: StateGossip
+}
+
+export type EccoLibp2p = Libp2p<EccoServices>
+
+export interface EccoLibp2pInit {
+  privateKey: PrivateKey
+  listen: string[]
+  position: Position
+  cellPrecision: number
+  discoveryIntervalMs: number
+  heartbeatMs: number
+  goneAfterHeartbeats: number
+  /** the local registry entry; node/ refreshes load through the state service */
+  state: PeerStateInput
+  /** the registry's replicated map (persisted by node/) */
+  registry: ReplicatedMap
+  /** vehicles: DHT client mode, no cell provided, not a registry member */
+  client?: boolean
+  /** sim-net wraps or replaces the transport to shape links */
+  transports?: Array<(components: any) => Transport>
+  connectionGater?: ConnectionGater
+  logger?: ComponentLogger
+}
+
+/**
+ * Gossipsub verifies the signature of every copy it receives before its
+ * seen-cache check; this id lets it drop the copies of a message it already
+ * has first. The signature is part of the id, so a forged copy sent ahead of
+ * the genuine one cannot suppress it.
+ */
+function fastMsgIdFn (msg: { from?: Uint8Array, seqno?: Uint8Array, topic: string, data?: Uint8Array, signature?: Uint8Array }): string {
+  const h = createHash('sha256')
+  for (const part of [msg.from, msg.seqno, msg.data, msg.signature]) {
+    h.update(String(part?.byteLength ?? -1))
+    if (part !== undefined) h.update(part)
+  }
+  return h.update(msg.topic).digest('base64')
+}
+
+export async function createEccoLibp2p (init: EccoLibp2pInit): Promise<EccoLibp2p> {
+  const client = init.client ?? false
+  return createLibp2p({
+    privateKey: init.privateKey,
+    addresses: { listen: init.listen },
+    transports: init.transports ?? [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionGater: init.connectionGater ?? { denyDialMultiaddr: () => false },
+    ...(init.logger === undefined ? {} : { logger: init.logger }),
+    start: false,
+    services: {
+      identify: identify(),
+      ping: ping(),
+      dht: kadDHT({
+        protocol: DHT_PROTOCOL,
+        clientMode: client,
+        // roadside networks are private address space: keep every address
+        peerInfoMapper: passthroughMapper,
+        initialQuerySelfInterval: 250,
+        logPrefix: 'ecco:dht',
+        datastorePrefix: '/ecco-dht'
+      }),
+      pubsub: gossipsub({
+        globalSignaturePolicy: 'StrictSign',
+        fastMsgIdFn,
+        allowPublishToZeroTopicPeers: true,
+        emitSelf: false,
+        fallbackToFloodsub: false
+      }),
+      sync: antiEntropy(),
+      discovery: cellDiscovery({
+        position: init.position,
+        precision: init.cellPrecision,
+        intervalMs: init.discoveryIntervalMs,
+        provide: !client
+      }),
+      state: stateGossip({
+        state: init.state,
+        registry: init.registry,
+        heartbeatMs: init.heartbeatMs,
+        goneAfterHeartbeats: init.goneAfterHeartbeats,
+        member: !client
+      })
+    }
+  }) as Promise<EccoLibp2p>
+}

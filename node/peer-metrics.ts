@@ -1,0 +1,38 @@
+import type { EccoPeer } from './peer.js'
+import { counter, gauge, type MetricFamily } from './metrics.js'
+
+/** Everything /metrics shows, read from the counters the services keep. */
+export function collectPeerMetrics (peer: EccoPeer, startedAt: number): MetricFamily[] {
+  const { state, sync, discovery, pubsub } = peer.libp2p.services
+  const registry = state.getRegistry()
+  const live = registry.filter((e) => e.live).length
+  return [
+    gauge('ecco_peers_connected', 'Open libp2p connections to distinct peers', new Set(peer.libp2p.getConnections().map((c) => c.remotePeer.toString())).size),
+    gauge('ecco_registry_peers', 'Registry entries by liveness', [
+      { labels: { state: 'live' }, value: live },
+      { labels: { state: 'gone' }, value: registry.length - live }
+    ]),
+    gauge('ecco_neighbours', 'Neighbours found by cell discovery', discovery.getNeighbours().length),
+    gauge('ecco_gossip_topics', 'Subscribed gossip topics', pubsub.getTopics().length),
+    counter('ecco_messages_in_total', 'Gossip messages received on any topic', peer.traffic.messagesIn),
+    counter('ecco_messages_out_total', 'Gossip messages published, by protocol', [
+      { labels: { protocol: 'state' }, value: state.stats.announcementsOut }
+    ]),
+    counter('ecco_bad_messages_dropped_total', 'Malformed, oversized or invalid messages dropped, by protocol', [
+      { labels: { protocol: 'state' }, value: state.stats.invalidMessages },
+      { labels: { protocol: 'sync' }, value: sync.stats.invalidMessages }
+    ]),
+    counter('ecco_dht_queries_total', 'DHT provide and find-providers queries started', discovery.stats.dhtQueries),
+    counter('ecco_dht_query_errors_total', 'DHT queries that failed', discovery.stats.dhtQueryErrors),
+    counter('ecco_discovery_rounds_total', 'Neighbour discovery rounds', discovery.stats.rounds),
+    counter('ecco_gossip_rounds_total', 'State gossip heartbeat rounds', state.stats.heartbeats),
+    counter('ecco_sync_exchanges_total', 'Completed anti-entropy exchanges', sync.stats.exchanges),
+    counter('ecco_sync_failures_total', 'Anti-entropy exchanges that failed', sync.stats.failures),
+    counter('ecco_sync_bytes_total', 'Anti-entropy bytes', [
+      { labels: { direction: 'in' }, value: sync.stats.bytesIn },
+      { labels: { direction: 'out' }, value: sync.stats.bytesOut }
+    ]),
+    gauge('ecco_uptime_seconds', 'Seconds since the peer started', Math.round((Date.now() - startedAt) / 1000)),
+    gauge('process_resident_memory_bytes', 'Resident memory of the process', process.memoryUsage.rss())
+  ]
+}

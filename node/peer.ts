@@ -1,0 +1,225 @@
+/**
+ * An ECCO peer: the composition of store, identity, libp2p with the ECCO
+ * services, the persisted registry and the status API. The CLI and sim-net
+ * both start peers through `createEccoPeer`.
+ */
+import { TypedEventEmitter, type ConnectionGater, type PeerId, type Transport } from '@libp2p/interface'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
+import { encodeGeohash, distanceMetres, type RegistryEntry } from '../protocols/index.js'
+import type { PeerConfig } from './config/schema.js'
+import { startStatusServer, type StatusServer } from './http.js'
+import { loadOrCreateIdentity } from './identity.js'
+import { createEccoLibp2p, type EccoLibp2p } from './libp2p.js'
+import { createLogger, type Log } from './logger.js'
+import { collectPeerMetrics } from './peer-metrics.js'
+import { renderPrometheus } from './metrics.js'
+import { LoadSampler } from './load.js'
+import { openRegistryMap, type PersistentRegistry } from './registry.js'
+import { openPeerStore, type PeerStore } from './store.js'
+
+const BOOTSTRAP_DIAL_TIMEOUT_MS = 10_000
+
+export interface EccoPeerInit {
+  config: PeerConfig
+  log?: Log
+  /** sim-net shapes links by replacing the transport */
+  transports?: Array<(components: any) => Transport>
+  /** deployments gate by certificate; tests and sim-net partition with it */
+  connectionGater?: ConnectionGater
+}
+
+export interface NeighbourView {
+  peerId: string
+  cell: string
+  connected: boolean
+  live: boolean
+  distanceM?: number
+}
+
+export interface PeerStatus {
+  peerId: string
+  name?: string
+  multiaddrs: string[]
+  position: { lat: number, lon: number }
+  cell: string
+  tier: number
+  uptimeS: number
+  connections: number
+  registryDigest: string
+}
+
+export interface EccoPeerEvents {
+  'peer:live': CustomEvent<{ peerId: string }>
+  'peer:gone': CustomEvent<{ peerId: string }>
+  'registry:change': CustomEvent<{ peerIds: string[] }>
+}
+
+export class EccoPeer extends TypedEventEmitter<EccoPeerEvents> {
+  readonly config: PeerConfig
+  readonly libp2p: EccoLibp2p
+  readonly store: PeerStore
+  readonly log: Log
+  private readonly registryMap: PersistentRegistry
+  private readonly load: LoadSampler
+  private readonly startedAt = Date.now()
+  private http?: StatusServer
+  private stopping?: Promise<void>
+  /** pubsub messages seen on any topic, for /metrics */
+  readonly traffic = { messagesIn: 0 }
+
+  constructor (config: PeerConfig, libp2p: EccoLibp2p, store: PeerStore, registry: PersistentRegistry, log: Log) {
+    super()
+    this.config = config
+    this.libp2p = libp2p
+    this.store = store
+    this.registryMap = registry
+    this.log = log
+    this.load = new LoadSampler(config.capacity.cpuCores)
+  }
+
+  get peerId (): PeerId { return this.libp2p.peerId }
+  get httpPort (): number | undefined { return this.http?.port }
+
+  async start (): Promise<void> {
+    const { state, pubsub } = this.libp2p.services
+    for (const type of ['peer:live', 'peer:gone', 'registry:change'] as const) {
+      state.addEventListener(type, (evt) => { this.safeDispatchEvent(type, { detail: evt.detail }) })
+    }
+    state.addEventListener('peer:gone', (evt) => { this.log.info('peer gone', { peer: evt.detail.peerId }) })
+    state.addEventListener('peer:live', (evt) => { this.log.info('peer live', { peer: evt.detail.peerId }) })
+    pubsub.addEventListener('message', () => { this.traffic.messagesIn++ })
+    await this.libp2p.start()
+    state.updateState({ multiaddrs: this.multiaddrs() })
+    this.loadTimer = setInterval(() => { state.updateLoad(this.load.sample()) }, this.config.heartbeatMs)
+    this.loadTimer.unref?.()
+    if (this.config.httpPort !== undefined) {
+      this.http = await startStatusServer({
+        status: () => this.status(),
+        neighbours: () => this.neighbours(),
+        registry: () => this.registry(),
+        metrics: () => this.metricsText()
+      }, this.config.httpPort, this.config.httpHost)
+    }
+    this.joinMesh()
+  }
+
+  private loadTimer?: ReturnType<typeof setInterval>
+  private joinTimer?: ReturnType<typeof setTimeout>
+
+  /**
+   * Dials the bootstrap addresses until one answers: a bootstrap peer that is
+   * down or slow at our start must not leave us alone for good.
+   */
+  private joinMesh (attempt = 0): void {
+    if (this.config.bootstrap.length === 0 || this.stopping !== undefined) return
+    if (this.libp2p.getConnections().length > 0) return
+    Promise.any(this.config.bootstrap.map(async (addr) => {
+      await this.libp2p.dial(multiaddr(addr), { signal: AbortSignal.timeout(BOOTSTRAP_DIAL_TIMEOUT_MS) })
+    })).catch((err: AggregateError) => {
+      this.log.warn('bootstrap dial failed', { attempt, addrs: this.config.bootstrap, error: err.errors[0] })
+      this.joinTimer = setTimeout(() => { this.joinMesh(attempt + 1) }, Math.min(30_000, 1000 * 2 ** attempt))
+      this.joinTimer.unref?.()
+    })
+  }
+
+  multiaddrs (): string[] {
+    return this.libp2p.getMultiaddrs().map((ma) => ma.toString())
+  }
+
+  status (): PeerStatus {
+    const s: PeerStatus = {
+      peerId: this.peerId.toString(),
+      multiaddrs: this.multiaddrs(),
+      position: this.config.position,
+      cell: encodeGeohash(this.config.position, this.config.cellPrecision),
+      tier: this.config.tier,
+      uptimeS: Math.round((Date.now() - this.startedAt) / 1000),
+      connections: this.libp2p.getConnections().length,
+      registryDigest: this.libp2p.services.state.digest()
+    }
+    if (this.config.name !== undefined) s.name = this.config.name
+    return s
+  }
+
+  neighbours (): NeighbourView[] {
+    const { discovery, state } = this.libp2p.services
+    return discovery.getNeighbours().map((n) => {
+      const entry = state.getEntry(n.peerId)
+      const v: NeighbourView = {
+        peerId: n.peerId,
+        cell: n.cell,
+        connected: this.libp2p.getConnections().some((c) => c.remotePeer.toString() === n.peerId),
+        live: state.isLive(n.peerId)
+      }
+      if (entry !== undefined) v.distanceM = Math.round(distanceMetres(this.config.position, { lat: entry.state.lat, lon: entry.state.lon }))
+      return v
+    })
+  }
+
+  registry (): RegistryEntry[] {
+    return this.libp2p.services.state.getRegistry()
+  }
+
+  metricsText (): string {
+    return renderPrometheus(collectPeerMetrics(this, this.startedAt))
+  }
+
+  /** Clean shutdown: stop announcing, close libp2p, flush and close the store. */
+  async stop (): Promise<void> {
+    this.stopping ??= (async () => {
+      clearInterval(this.loadTimer)
+      clearTimeout(this.joinTimer)
+      await this.http?.close()
+      await this.libp2p.stop()
+      await this.registryMap.flush()
+      await this.store.close()
+    })()
+    return this.stopping
+  }
+}
+
+export async function createEccoPeer (init: EccoPeerInit): Promise<EccoPeer> {
+  const { config } = init
+  const log = init.log ?? createLogger({ level: config.logLevel, base: config.name === undefined ? undefined : { peer: config.name } })
+  const store = await openPeerStore(config.dataDir)
+  try {
+    const { key, created } = await loadOrCreateIdentity(config.dataDir)
+    const registry = await openRegistryMap(store.sub('crdt'), peerIdFromPrivateKey(key).toString(), (err) => { log.error('registry save failed', { error: err }) })
+    const libp2p = await createEccoLibp2p({
+      privateKey: key,
+      listen: config.listen,
+      position: config.position,
+      cellPrecision: config.cellPrecision,
+      discoveryIntervalMs: config.discoveryIntervalMs,
+      heartbeatMs: config.heartbeatMs,
+      goneAfterHeartbeats: config.goneAfterHeartbeats,
+      registry: registry.map,
+      state: initialState(config),
+      ...(init.transports === undefined ? {} : { transports: init.transports }),
+      ...(init.connectionGater === undefined ? {} : { connectionGater: init.connectionGater })
+    })
+    await store.sub('identity').put('peer-id', new TextEncoder().encode(libp2p.peerId.toString()))
+    log.info(created ? 'created identity' : 'loaded identity', { peerId: libp2p.peerId.toString() })
+    return new EccoPeer(config, libp2p, store, registry, log.child('peer'))
+  } catch (err) {
+    await store.close()
+    throw err
+  }
+}
+
+function initialState (c: PeerConfig): import('../protocols/index.js').PeerStateInput {
+  return {
+    name: c.name ?? '',
+    lat: c.position.lat,
+    lon: c.position.lon,
+    cell: encodeGeohash(c.position, c.cellPrecision),
+    tier: c.tier,
+    sensors: c.sensors.map((s) => ({ id: s.id, type: s.type, unit: s.unit ?? '' })),
+    radios: c.radios.map((r) => ({ type: r.type, rangeM: r.rangeM ?? 0 })),
+    capacity: { cpuCores: c.capacity.cpuCores, memoryMb: c.capacity.memoryMb, accelerator: c.capacity.accelerator ?? '', maxEdgeFunctions: c.capacity.maxEdgeFunctions },
+    multiaddrs: [],
+    startedAt: BigInt(Date.now()),
+    roles: ['roadside']
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * Algorithm 1 of the paper (Warmup, Core, Failover) with Algorithm 2 (LookAheadLoad), applied to
+ * the devices of a batch once, in batch order. The corrections the issue asks for are here:
+ * Failover to the closest cloud whenever the edge cannot serve, LookAheadLoad from the served
+ * device with the highest network latency, and no assignment that pushes a served device past
+ * its deadline.
+ */
+import { findClosestCloud, wifiCloudOption } from './cloud.js'
+import { EPSILON_MS } from './constants.js'
+import { executionMs, maxServableDevices, pathTxMs, queueMs } from './model.js'
+import type { ResolvedOptions } from './options.js'
+import type { AllocationState, PreparedSnapshot } from './state.js'
+import type { Assignment, OffloadRequest } from './types.js'
+
+export interface PassResult {
+  assignments: Assignment[]
+  leftovers: string[]
+  evaluated: number
+}
+
+interface EdgeChoice { j: number, networkMs: number }
+
+/** Warmup: FilterAndMinimize + LookAheadLoad; the compatible ENs go to `out`, their count is returned */
+function warmup (p: PreparedSnapshot, st: AllocationState, o: ResolvedOptions, req: OffloadRequest, a: number, out: Int32Array): number {
+  const { ens, aps } = p.snapshot
+  const rtt = aps[a].rttMs
+  let n = 0
+  for (const j of p.allowedEns()) {
+    // FilterAndMinimize: reachable within eps_t
+    if (!(rtt[j] < req.epsT)) continue
+    const en = ens[j]
+    const c = st.count[j]
+    // greedy ignores the current load (paper 7(C)): no queue filter, no LookAheadLoad
+    if (!o.greedy && queueMs(en.queue, c) >= req.epsT) continue
+    // LookAheadLoad: one more client must keep the served device of highest network latency in time
+    if (o.lookAheadLoad && c > 0 && !(c < maxServableDevices(en, st.maxNetworkEpsT[j] - st.maxNetworkMs[j]))) continue
+    out[n++] = j
+  }
+  return o.kappa > 0 && n > o.kappa ? keepNearest(out, n, o.kappa, rtt) : n
+}
+
+/** keep in out[0..k) the k entries of out[0..n) with the lowest RTT (ties: snapshot order), by insertion */
+function keepNearest (out: Int32Array, n: number, k: number, rtt: readonly number[]): number {
+  const before = (x: number, y: number): boolean => rtt[x] < rtt[y] || (rtt[x] === rtt[y] && x < y)
+  let size = 0
+  for (let i = 0; i < n; i++) {
+    const j = out[i]
+    if (size === k && !before(j, out[k - 1])) continue
+    let pos = size < k ? size++ : k - 1
+    while (pos > 0 && before(j, out[pos - 1])) { out[pos] = out[pos - 1]; pos-- }
+    out[pos] = j
+  }
+  return size
+}
+
+/** Warmup + Core for one device: the best EN (ties: lower RTT, then snapshot order), or undefined */
+export function paperChooseEdge (
+  p: PreparedSnapshot, st: AllocationState, o: ResolvedOptions, req: OffloadRequest, a: number, counter: { evaluated: number },
+  scratch: Int32Array
+): EdgeChoice | undefined {
+  const n = warmup(p, st, o, req, a, scratch)
+  counter.evaluated += n
+  const ens = p.snapshot.ens
+  const rtt = p.snapshot.aps[a].rttMs
+  const share = p.apShareMbps[a]
+  const w = o.wifiEnergyPerMs
+  let best: EdgeChoice | undefined
+  let bestScore = Number.POSITIVE_INFINITY
+  for (let k = 0; k < n; k++) {
+    const j = scratch[k]
+    const en = ens[j]
+    const c = st.count[j]
+    // Core: eq. 4.1, 4.2 and the drop rule of Algorithm 1 line 6
+    const networkMs = pathTxMs(req.payloadKB, share, p.enMbps[j], o.pathBandwidth) + rtt[j]
+    const le = executionMs(en, c + 1)
+    const latency = networkMs + le
+    if (!(latency < req.epsT) || !(networkMs * w < req.epsB)) continue
+    if (en.capacity !== undefined && c + 1 > en.capacity) continue
+    if (o.protectServed && le > st.minSlackMs[j] + EPSILON_MS) continue
+    const maxload = maxServableDevices(en, req.epsT)
+    const score = o.alpha * latency / req.epsT + o.beta * (maxload > 0 ? c / maxload : Number.POSITIVE_INFINITY)
+    if (score < bestScore || (score === bestScore && best !== undefined && (rtt[j] < rtt[best.j] || (rtt[j] === rtt[best.j] && j < best.j)))) {
+      bestScore = score
+      best = { j, networkMs }
+    }
+  }
+  return best
+}
+
+function localAssignment (req: OffloadRequest, stage: number): Assignment {
+  return {
+    device: req.device,
+    target: 'local',
+    networkMs: 0,
+    inferenceMs: req.localLatencyMs,
+    latencyMs: req.localLatencyMs,
+    energyMJ: req.localEnergyMJ,
+    epsT: req.epsT,
+    stage
+  }
+}
+
+/** One pass of the paper's algorithm over `requests`, mutating `st`. */
+export function paperPass (
+  p: PreparedSnapshot, st: AllocationState, o: ResolvedOptions, requests: readonly OffloadRequest[], stage: number
+): PassResult {
+  const assignments: Assignment[] = []
+  const leftovers: string[] = []
+  const counter = { evaluated: 0 }
+  const w = o.wifiEnergyPerMs
+  const scratch = new Int32Array(p.snapshot.ens.length)
+  requests.forEach((req, i) => {
+    const a = p.requestAp(req, i)
+    let edge = paperChooseEdge(p, st, o, req, a, counter, scratch)
+    const cloud = o.cloudFailover || o.cloudWhenFaster ? findClosestCloud(p.snapshot.clouds, req) : undefined
+    const c = cloud === undefined ? undefined : wifiCloudOption(req, cloud, p.apShareMbps[a], o)
+    const cloudOk = c !== undefined && c.latencyMs <= req.epsT && c.energyMJ <= req.epsB
+    if (edge !== undefined && o.cloudWhenFaster && cloudOk && c.latencyMs < edge.networkMs + executionMs(p.snapshot.ens[edge.j], st.count[edge.j] + 1)) edge = undefined
+    if (edge !== undefined) {
+      st.add(edge.j, { device: req.device, epsT: req.epsT, networkMs: edge.networkMs }, Number.NaN)
+      assignments.push({
+        device: req.device,
+        target: 'edge',
+        en: p.snapshot.ens[edge.j].id,
+        networkMs: edge.networkMs,
+        inferenceMs: 0, // final value set by finalizePaper once the batch is done
+        latencyMs: 0,
+        energyMJ: edge.networkMs * w,
+        epsT: req.epsT,
+        stage
+      })
+      return
+    }
+    leftovers.push(req.device)
+    if (cloudOk && c !== undefined && (o.cloudFailover || o.cloudWhenFaster)) {
+      assignments.push({
+        device: req.device, target: 'cloud', cloud: c.cloud.id, networkMs: c.networkMs, inferenceMs: c.cloud.inferenceMs,
+        latencyMs: c.latencyMs, energyMJ: c.energyMJ, epsT: req.epsT, stage
+      })
+      return
+    }
+    assignments.push(localAssignment(req, stage))
+  })
+  return { assignments, leftovers, evaluated: counter.evaluated }
+}
+
+/** Edge devices all see Le = TET + q(|S|) of their EN once the batch is allocated. */
+export function finalizePaper (p: PreparedSnapshot, st: AllocationState, assignments: Assignment[]): void {
+  for (const x of assignments) {
+    if (x.target !== 'edge' || x.en === undefined) continue
+    const j = p.enIndex.get(x.en)
+    if (j === undefined) continue
+    x.inferenceMs = executionMs(p.snapshot.ens[j], st.count[j])
+    x.latencyMs = x.networkMs + x.inferenceMs
+  }
+}

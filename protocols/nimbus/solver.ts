@@ -1,0 +1,237 @@
+/**
+ * Entry points of the solver: ST (`solveNimbus`), the variant presets (greedy, cloud-only) and
+ * the pieces MT/2PMT are made of (slice plans, slice tasks, stage 2). No I/O anywhere.
+ */
+import { findClosestCloud, lteCloudOption, wifiCloudOption } from './cloud.js'
+import { DEFAULT_GREEDY_KAPPA } from './constants.js'
+import { InvalidNimbusInputError } from './errors.js'
+import { resolveOptions, type NimbusSolverInit, type ResolvedOptions } from './options.js'
+import { finalizePaper, paperPass, type PassResult } from './paper.js'
+import { finalizeReference, referencePass, referenceSecondPass } from './reference.js'
+import { createNimbusRng, type NimbusRng } from './rng.js'
+import { AllocationState, PreparedSnapshot } from './state.js'
+import type { Assignment, InfrastructureSnapshot, OffloadRequest, SolveResult } from './types.js'
+
+export type NimbusVariant = 'nimbus' | 'greedy' | 'cloud-wifi' | 'cloud-4g'
+
+/**
+ * The init of a variant: greedy is small kappa, LookAheadLoad off, alpha 1, beta 0 (paper 7(C)),
+ * and selfish (served devices are not protected).
+ */
+export function variantInit (variant: NimbusVariant, init: NimbusSolverInit = {}): NimbusSolverInit {
+  if (variant !== 'greedy') return init
+  return {
+    ...init,
+    kappa: init.kappa ?? DEFAULT_GREEDY_KAPPA,
+    lookAheadLoad: false,
+    alpha: 1,
+    beta: 0,
+    greedy: true,
+    protectServed: false
+  }
+}
+
+function finalize (p: PreparedSnapshot, st: AllocationState, o: ResolvedOptions, assignments: Assignment[]): void {
+  if (o.mode === 'paper') finalizePaper(p, st, assignments)
+  else finalizeReference(p, st, assignments)
+}
+
+function pass (p: PreparedSnapshot, st: AllocationState, o: ResolvedOptions, rng: NimbusRng, requests: readonly OffloadRequest[], stage: number): PassResult {
+  return o.mode === 'paper' ? paperPass(p, st, o, requests, stage) : referencePass(p, st, o, rng, requests, stage)
+}
+
+/**
+ * ST Nimbus: allocate a batch of requests on a snapshot, in batch order. `state` carries the
+ * allocation across calls on the same snapshot (e.g. a controller serving several batches).
+ */
+export function solveNimbus (
+  snapshot: InfrastructureSnapshot, requests: readonly OffloadRequest[], init: NimbusSolverInit = {}, state?: AllocationState
+): SolveResult {
+  const o = resolveOptions(init)
+  const p = new PreparedSnapshot(snapshot, o)
+  const st = state ?? new AllocationState(snapshot)
+  const t0 = performance.now()
+  const r = pass(p, st, o, createNimbusRng(o.seed), requests, 1)
+  finalize(p, st, o, r.assignments)
+  return { assignments: r.assignments, leftovers: r.leftovers, stats: { solveMs: performance.now() - t0, evaluated: r.evaluated } }
+}
+
+export interface CloudOnlyInit extends NimbusSolverInit {
+  /** @default 'wifi' */
+  connection?: 'wifi' | 'lte'
+}
+
+/** The cloud-only baselines (algorithm_cloud): closest cloud over Wi-Fi or 4G, else local. */
+export function solveCloudOnly (snapshot: InfrastructureSnapshot, requests: readonly OffloadRequest[], init: CloudOnlyInit = {}): SolveResult {
+  const o = resolveOptions(init)
+  const connection = init.connection ?? 'wifi'
+  if (connection !== 'wifi' && connection !== 'lte') throw new InvalidNimbusInputError(`connection: must be 'wifi' or 'lte', got ${String(connection)}`)
+  const p = new PreparedSnapshot(snapshot, o)
+  const t0 = performance.now()
+  const assignments: Assignment[] = []
+  const leftovers: string[] = []
+  requests.forEach((req, i) => {
+    const a = p.requestAp(req, i)
+    const cloud = findClosestCloud(snapshot.clouds, req)
+    const c = cloud === undefined ? undefined : connection === 'wifi' ? wifiCloudOption(req, cloud, p.apShareMbps[a], o) : lteCloudOption(req, cloud, o)
+    // the published simulator needs L < eps_t and B <= local energy; the paper L <= eps_t, B <= eps_b
+    const ok = c !== undefined && (o.mode === 'reference'
+      ? c.latencyMs < req.epsT && c.energyMJ <= req.localEnergyMJ
+      : c.latencyMs <= req.epsT && c.energyMJ <= req.epsB)
+    leftovers.push(req.device)
+    assignments.push(ok && c !== undefined
+      ? { device: req.device, target: 'cloud', cloud: c.cloud.id, networkMs: c.networkMs, inferenceMs: c.cloud.inferenceMs, latencyMs: c.latencyMs, energyMJ: c.energyMJ, epsT: req.epsT, stage: 1 }
+      : { device: req.device, target: 'local', networkMs: 0, inferenceMs: req.localLatencyMs, latencyMs: req.localLatencyMs, energyMJ: req.localEnergyMJ, epsT: req.epsT, stage: 1 })
+  })
+  return { assignments, leftovers, stats: { solveMs: performance.now() - t0, evaluated: 0 } }
+}
+
+/** Non-overlapping slices of the infrastructure: EN ids per slice and the slice of every AP. */
+export interface SlicePlan {
+  slices: string[][]
+  /** AP id -> slice index: a device is solved by the slice of its AP */
+  apSlice: Record<string, number>
+}
+
+/**
+ * The naive partition of the paper (7(D)): APs in snapshot order split into contiguous groups;
+ * a T1 goes with its AP; T2s and T3s are dealt round-robin per tier, so slices can be unbalanced.
+ */
+export function planSlices (snapshot: InfrastructureSnapshot, count: number): SlicePlan {
+  if (!Number.isInteger(count) || count < 1) throw new InvalidNimbusInputError(`slices: must be an integer >= 1, got ${count}`)
+  const apSlice: Record<string, number> = {}
+  const n = snapshot.aps.length
+  snapshot.aps.forEach((ap, i) => { apSlice[ap.id] = Math.floor(i * count / n) })
+  const slices: string[][] = Array.from({ length: count }, () => [])
+  const perTier = { t1: 0, t2: 0, t3: 0 }
+  for (const en of snapshot.ens) {
+    const s = en.tier === 't1' && en.ap !== undefined && apSlice[en.ap] !== undefined
+      ? apSlice[en.ap]
+      : perTier[en.tier]++ % count
+    slices[s].push(en.id)
+  }
+  return { slices, apSlice }
+}
+
+/** What one slice solver needs: its ENs, its APs (RTT rows cut to its ENs) and its devices. */
+export interface SliceTask {
+  index: number
+  snapshot: InfrastructureSnapshot
+  requests: OffloadRequest[]
+  init: NimbusSolverInit
+}
+
+export interface SliceTaskResult {
+  index: number
+  assignments: Assignment[]
+  leftovers: string[]
+  solveMs: number
+  evaluated: number
+}
+
+/** Cut the snapshot and the batch into one task per slice. */
+export function sliceTasks (
+  snapshot: InfrastructureSnapshot, requests: readonly OffloadRequest[], plan: SlicePlan, init: NimbusSolverInit
+): SliceTask[] {
+  const enIdx = new Map(snapshot.ens.map((en, j) => [en.id, j]))
+  const seed = init.seed ?? 1
+  return plan.slices.map((ids, index) => {
+    const cols = ids.map((id) => {
+      const j = enIdx.get(id)
+      if (j === undefined) throw new InvalidNimbusInputError(`slices[${index}]: unknown EN id ${id}`)
+      return j
+    })
+    const aps = snapshot.aps.filter((ap) => plan.apSlice[ap.id] === index)
+      .map((ap) => ({ ...ap, rttMs: cols.map((j) => ap.rttMs[j]) }))
+    const sub: InfrastructureSnapshot = { ens: cols.map((j) => snapshot.ens[j]), aps, clouds: snapshot.clouds }
+    const reqs = requests.filter((r) => plan.apSlice[r.ap] === index)
+    // paper 2PMT: stage 1 only places on the edge; the cloud decision belongs to stage 2
+    return { index, snapshot: sub, requests: reqs, init: { ...init, slice: undefined, seed: seed + index } }
+  })
+}
+
+/** Stage-1 work of one slice (run in a worker thread, or inline). Assignments are not finalized. */
+export function runSliceTask (task: SliceTask): SliceTaskResult {
+  const o = resolveOptions(task.init)
+  const p = new PreparedSnapshot(task.snapshot, o)
+  const st = new AllocationState(task.snapshot)
+  const t0 = performance.now()
+  const r = pass(p, st, o, createNimbusRng(o.seed), task.requests, 1)
+  return { index: task.index, assignments: r.assignments, leftovers: r.leftovers, solveMs: performance.now() - t0, evaluated: r.evaluated }
+}
+
+export interface SlicedSolveResult extends SolveResult {
+  /** stage-1 loop time of every slice */
+  sliceMs: number[]
+  /** stage-2 loop time (0 for MT) */
+  stage2Ms: number
+  /** max(sliceMs) + stage2Ms: the convergence time with one core per slice */
+  criticalPathMs: number
+}
+
+/**
+ * Merge slice results into the whole infrastructure and, for 2PMT, run stage 2 over the
+ * leftovers with the current loads.
+ */
+export function combineSlices (
+  snapshot: InfrastructureSnapshot, requests: readonly OffloadRequest[], results: readonly SliceTaskResult[],
+  init: NimbusSolverInit, twoPhase: boolean
+): SlicedSolveResult {
+  const o = resolveOptions({ ...init, slice: undefined })
+  const p = new PreparedSnapshot(snapshot, o)
+  const st = new AllocationState(snapshot)
+  const byDevice = new Map<string, Assignment>()
+  let evaluated = 0
+  for (const r of results) {
+    evaluated += r.evaluated
+    for (const x of r.assignments) {
+      byDevice.set(x.device, x)
+      const j = x.en === undefined ? undefined : p.enIndex.get(x.en)
+      if (x.target === 'edge' && j !== undefined) st.add(j, { device: x.device, epsT: x.epsT, networkMs: x.networkMs }, o.mode === 'reference' ? x.inferenceMs : Number.NaN)
+    }
+  }
+  let leftovers = results.flatMap((r) => r.leftovers)
+  let stage2Ms = 0
+  if (twoPhase && leftovers.length > 0) {
+    const wanted = new Set(leftovers)
+    const reqs = requests.filter((r) => wanted.has(r.device))
+    const rng = createNimbusRng((o.seed ^ 0x5bd1e995) >>> 0)
+    const t0 = performance.now()
+    const r2 = o.mode === 'paper'
+      ? paperPass(p, st, o, reqs, 2)
+      : referenceSecondPass(p, st, o, rng, reqs, byDevice, 2)
+    stage2Ms = performance.now() - t0
+    evaluated += r2.evaluated
+    for (const x of r2.assignments) byDevice.set(x.device, x)
+    leftovers = r2.assignments.filter((x) => x.target !== 'edge').map((x) => x.device)
+  }
+  const assignments = requests.map((r) => byDevice.get(r.device)).filter((x): x is Assignment => x !== undefined)
+  finalize(p, st, o, assignments)
+  const sliceMs = results.map((r) => r.solveMs)
+  const criticalPathMs = Math.max(0, ...sliceMs) + stage2Ms
+  return { assignments, leftovers, sliceMs, stage2Ms, criticalPathMs, stats: { solveMs: criticalPathMs, evaluated } }
+}
+
+export interface SlicedInit extends NimbusSolverInit {
+  /** number of slices, or an explicit plan. @default 1 */
+  slices?: number | SlicePlan
+  /** run stage 2 (2PMT) after the slices (MT). @default true */
+  twoPhase?: boolean
+}
+
+function stageOneInit (init: SlicedInit): NimbusSolverInit {
+  const { slices: _s, twoPhase, ...rest } = init
+  const mode = rest.mode ?? 'paper'
+  return (twoPhase ?? true) && mode === 'paper' ? { ...rest, cloudFailover: false } : rest
+}
+
+/** MT / 2PMT solved slice after slice in this thread (same results as the worker pool). */
+export function solveSliced (snapshot: InfrastructureSnapshot, requests: readonly OffloadRequest[], init: SlicedInit = {}): SlicedSolveResult {
+  const plan = typeof init.slices === 'object' ? init.slices : planSlices(snapshot, init.slices ?? 1)
+  const base = stageOneInit(init)
+  const results = sliceTasks(snapshot, requests, plan, base).map(runSliceTask)
+  const { slices: _s, twoPhase: _t, ...rest } = init
+  return combineSlices(snapshot, requests, results, rest, init.twoPhase ?? true)
+}
+
+export { stageOneInit }

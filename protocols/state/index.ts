@@ -1,0 +1,98 @@
+/**
+ * @packageDocumentation
+ * State gossip: every peer owns one entry of a replicated registry
+ * (capabilities and load), announced on `ecco/v1/state` every heartbeat and
+ * on change, and repaired by anti-entropy. Liveness comes from heartbeats.
+ *
+ * @example
+ * ```ts
+ * node.services.state.updateLoad({ runningEdgeFunctions: 2 })
+ * node.services.state.getRegistry() // [{ peerId, state, live }]
+ * ```
+ */
+import type { PeerId, TypedEventTarget } from '@libp2p/interface'
+import { DefaultStateGossip, type StateGossipComponents } from './state-gossip.js'
+import type { Load, PeerState } from './pb/state.js'
+
+export type PeerStateInput = Omit<PeerState, 'version'>
+
+export interface RegistryEntry {
+  peerId: string
+  state: PeerState
+  /** local view: heard from within goneAfterHeartbeats heartbeats */
+  live: boolean
+  /** ms since epoch of the last announcement heard (undefined: only known via sync) */
+  lastSeen?: number
+}
+
+/** The replicated map under the registry (an LWW map from crdt/). */
+export interface ReplicatedMap {
+  set: (key: string, value: Uint8Array) => Uint8Array
+  get: (key: string) => Uint8Array | undefined
+  keys: () => string[]
+  /**
+   * Merge an encoded delta or state; returns the keys whose value changed.
+   * `filter` sees every incoming entry: it throws to reject the whole update
+   * as invalid, or returns false to skip that entry. `dryRun` validates only.
+   */
+  merge: (encoded: Uint8Array, filter?: (key: string, value: Uint8Array | undefined) => boolean, dryRun?: boolean) => string[]
+  /** the encoded entry of one key, as a delta */
+  deltaOf: (key: string) => Uint8Array
+  digest: () => string
+  summary: () => Uint8Array
+  diff: (remoteSummary: Uint8Array) => Uint8Array
+}
+
+export interface StateGossipInit {
+  state: PeerStateInput
+  /** @default 1000 */
+  heartbeatMs?: number
+  /** @default 3 */
+  goneAfterHeartbeats?: number
+  /**
+   * Members own a registry entry and announce it; vehicles only listen.
+   * @default true
+   */
+  member?: boolean
+  /** the registry's backing map; persisted by the caller */
+  registry?: ReplicatedMap
+}
+
+export interface StateGossipStats {
+  announcementsIn: number
+  announcementsOut: number
+  invalidMessages: number
+  heartbeats: number
+  digestSyncs: number
+}
+
+export interface StateGossipEvents {
+  'peer:live': CustomEvent<{ peerId: string }>
+  'peer:gone': CustomEvent<{ peerId: string }>
+  'registry:change': CustomEvent<{ peerIds: string[] }>
+  'message:invalid': CustomEvent<{ from?: string, reason: string }>
+}
+
+export interface StateGossip extends TypedEventTarget<StateGossipEvents> {
+  readonly stats: StateGossipStats
+  readonly registry: ReplicatedMap
+  getRegistry: () => RegistryEntry[]
+  getEntry: (peerId: string) => RegistryEntry | undefined
+  livePeers: () => string[]
+  digest: () => string
+  updateState: (patch: Partial<PeerStateInput>) => void
+  updateLoad: (load: Partial<Load>) => void
+  /** publish an announcement now (also runs every heartbeat) */
+  announce: () => Promise<void>
+  isLive: (peerId: PeerId | string) => boolean
+}
+
+export function stateGossip (init: StateGossipInit): (components: StateGossipComponents) => StateGossip {
+  return (components) => new DefaultStateGossip(components, init)
+}
+
+export { STATE_TOPIC, REGISTRY_DOCUMENT } from './constants.js'
+export { PeerState, Load, Capacity, Sensor, Radio, StateAnnouncement } from './pb/state.js'
+export { decodePeerState } from './codec.js'
+export { createRegistryMap, LwwRegistryMap } from './registry-map.js'
+export type { StateGossipComponents }

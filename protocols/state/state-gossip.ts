@@ -1,0 +1,257 @@
+/**
+ * The registry service. Announcements carry only the sender's own entry (a
+ * peer cannot overwrite another's through gossip); entries of others arrive
+ * through anti-entropy and are validated as PeerState before merging.
+ */
+import { TopicValidatorResult, TypedEventEmitter, type ComponentLogger, type Logger, type Message, type PeerId, type PubSub, type Startable } from '@libp2p/interface'
+import { InvalidMessageError } from '../wire/index.js'
+import type { AntiEntropy } from '../sync/index.js'
+import { decodeAnnouncement, decodePeerState } from './codec.js'
+import {
+  DEFAULT_GONE_AFTER_HEARTBEATS, DEFAULT_HEARTBEAT_MS, DIGEST_MISMATCH_SYNC_AFTER, REGISTRY_DOCUMENT, STATE_TOPIC, STATE_VERSION
+} from './constants.js'
+import { PeerState, StateAnnouncement, type Load } from './pb/state.js'
+import type {
+  PeerStateInput, RegistryEntry, ReplicatedMap, StateGossip, StateGossipEvents, StateGossipInit, StateGossipStats
+} from './index.js'
+
+export interface StateGossipComponents {
+  peerId: PeerId
+  pubsub: PubSub
+  sync: AntiEntropy
+  logger: ComponentLogger
+}
+
+interface Heard { lastSeen: number, live: boolean, mismatches: number }
+
+export class DefaultStateGossip extends TypedEventEmitter<StateGossipEvents> implements StateGossip, Startable {
+  private readonly components: StateGossipComponents
+  private readonly log: Logger
+  private readonly heartbeatMs: number
+  private readonly goneAfterMs: number
+  private readonly member: boolean
+  private readonly self: string
+  private own: PeerStateInput
+  private readonly heard = new Map<string, Heard>()
+  private readonly decoded = new WeakMap<Message, StateAnnouncement>()
+  private timer?: ReturnType<typeof setInterval>
+  private heartbeat = 0n
+  readonly registry: ReplicatedMap
+  readonly stats: StateGossipStats = { announcementsIn: 0, announcementsOut: 0, invalidMessages: 0, heartbeats: 0, digestSyncs: 0 }
+
+  constructor (components: StateGossipComponents, init: StateGossipInit) {
+    super()
+    this.components = components
+    this.log = components.logger.forComponent('ecco:state')
+    this.heartbeatMs = init.heartbeatMs ?? DEFAULT_HEARTBEAT_MS
+    this.goneAfterMs = this.heartbeatMs * (init.goneAfterHeartbeats ?? DEFAULT_GONE_AFTER_HEARTBEATS)
+    this.member = init.member ?? true
+    this.self = components.peerId.toString()
+    this.own = init.state
+    if (init.registry === undefined) throw new TypeError('stateGossip: init.registry is required')
+    this.registry = init.registry
+  }
+
+  readonly [Symbol.toStringTag] = 'ecco/state-gossip'
+
+  isStarted (): boolean { return this.timer !== undefined }
+
+  start (): void {}
+
+  /** pubsub and sync start alongside us; use them only once everything has started */
+  afterStart (): void {
+    const { pubsub, sync } = this.components
+    pubsub.topicValidators.set(STATE_TOPIC, this.validate)
+    pubsub.addEventListener('message', this.onMessage)
+    pubsub.subscribe(STATE_TOPIC)
+    sync.register({
+      name: REGISTRY_DOCUMENT,
+      summary: () => this.registry.summary(),
+      diff: (s) => this.registry.diff(s),
+      apply: (update) => { this.mergeRemote(update) }
+    })
+    if (this.member) this.writeOwn()
+    this.timer = setInterval(() => { this.tick() }, this.heartbeatMs)
+    this.timer.unref?.()
+    if (this.member) void this.announce()
+  }
+
+  /** unsubscribe while pubsub is still running */
+  beforeStop (): void {
+    clearInterval(this.timer)
+    this.timer = undefined
+    const { pubsub, sync } = this.components
+    pubsub.removeEventListener('message', this.onMessage)
+    pubsub.topicValidators.delete(STATE_TOPIC)
+    if (pubsub.getTopics().includes(STATE_TOPIC)) pubsub.unsubscribe(STATE_TOPIC)
+    sync.unregister(REGISTRY_DOCUMENT)
+  }
+
+  stop (): void {}
+
+  digest (): string { return this.registry.digest() }
+
+  getEntry (peerId: string): RegistryEntry | undefined {
+    const bytes = this.registry.get(peerId)
+    if (bytes === undefined) return undefined
+    const h = this.heard.get(peerId)
+    const self = peerId === this.self && this.member
+    const entry: RegistryEntry = { peerId, state: PeerState.decode(bytes), live: self || (h?.live ?? false) }
+    if (h !== undefined) entry.lastSeen = h.lastSeen
+    return entry
+  }
+
+  getRegistry (): RegistryEntry[] {
+    return this.registry.keys().sort().map((k) => this.getEntry(k)).filter((e): e is RegistryEntry => e !== undefined)
+  }
+
+  livePeers (): string[] {
+    return this.getRegistry().filter((e) => e.live).map((e) => e.peerId)
+  }
+
+  isLive (peerId: PeerId | string): boolean {
+    const id = peerId.toString()
+    if (id === this.self) return this.member
+    return this.heard.get(id)?.live ?? false
+  }
+
+  updateState (patch: Partial<PeerStateInput>): void {
+    if (this.write(patch)) void this.announce()
+  }
+
+  /** Load changes ride on the next heartbeat rather than an extra message each. */
+  updateLoad (load: Partial<Load>): void {
+    this.write({ load: { ...emptyLoad(), ...this.own.load, ...load } })
+  }
+
+  private write (patch: Partial<PeerStateInput>): boolean {
+    const next = { ...this.own, ...patch }
+    if (this.sameAs(next)) return false
+    this.own = next
+    this.writeOwn()
+    return true
+  }
+
+  async announce (): Promise<void> {
+    if (!this.member || this.timer === undefined) return
+    const msg: StateAnnouncement = {
+      version: STATE_VERSION,
+      heartbeat: ++this.heartbeat,
+      delta: this.registry.deltaOf(this.self),
+      digest: this.registry.digest()
+    }
+    try {
+      await this.components.pubsub.publish(STATE_TOPIC, StateAnnouncement.encode(msg))
+      this.stats.announcementsOut++
+    } catch (err) {
+      this.log('announce failed: %e', err)
+    }
+  }
+
+  private sameAs (next: PeerStateInput): boolean {
+    const a = PeerState.encode({ ...this.own, version: STATE_VERSION })
+    const b = PeerState.encode({ ...next, version: STATE_VERSION })
+    return a.byteLength === b.byteLength && a.every((v, i) => v === b[i])
+  }
+
+  private writeOwn (): void {
+    this.registry.set(this.self, PeerState.encode({ ...this.own, version: STATE_VERSION }))
+    this.safeDispatchEvent('registry:change', { detail: { peerIds: [this.self] } })
+  }
+
+  private tick (): void {
+    this.stats.heartbeats++
+    void this.announce()
+    const now = Date.now()
+    for (const [peerId, h] of this.heard) {
+      if (h.live && now - h.lastSeen > this.goneAfterMs) {
+        h.live = false
+        this.log('peer %s gone', peerId)
+        this.safeDispatchEvent('peer:gone', { detail: { peerId } })
+      }
+    }
+  }
+
+  /** Runs inside gossipsub before forwarding: invalid announcements are neither relayed nor merged. */
+  private readonly validate = (_from: PeerId, msg: Message): TopicValidatorResult => {
+    try {
+      if (msg.type !== 'signed') throw new InvalidMessageError('StateAnnouncement: unsigned')
+      const ann = decodeAnnouncement(msg.data)
+      const origin = msg.from.toString()
+      // dry-run the merge on the origin's key only
+      this.registry.merge(ann.delta, (key, value) => {
+        if (key !== origin) throw new InvalidMessageError(`StateAnnouncement: entry for ${key} sent by ${origin}`)
+        if (value === undefined) throw new InvalidMessageError('StateAnnouncement: deletes its own entry')
+        decodePeerState(value)
+        return true
+      }, true)
+      this.decoded.set(msg, ann)
+      return TopicValidatorResult.Accept
+    } catch (err) {
+      this.invalid(msg.type === 'signed' ? msg.from.toString() : undefined, err)
+      return TopicValidatorResult.Reject
+    }
+  }
+
+  private readonly onMessage = (evt: CustomEvent<Message>): void => {
+    const msg = evt.detail
+    if (msg.topic !== STATE_TOPIC || msg.type !== 'signed') return
+    const ann = this.decoded.get(msg)
+    if (ann === undefined) return
+    this.stats.announcementsIn++
+    const origin = msg.from.toString()
+    const changed = this.registry.merge(ann.delta)
+    if (changed.length > 0) this.safeDispatchEvent('registry:change', { detail: { peerIds: changed } })
+    this.markHeard(origin)
+    this.checkDigest(msg.from, origin, ann.digest)
+  }
+
+  private markHeard (peerId: string): void {
+    const h = this.heard.get(peerId)
+    if (h === undefined) {
+      this.heard.set(peerId, { lastSeen: Date.now(), live: true, mismatches: 0 })
+      this.safeDispatchEvent('peer:live', { detail: { peerId } })
+      return
+    }
+    h.lastSeen = Date.now()
+    if (!h.live) {
+      h.live = true
+      this.log('peer %s live again', peerId)
+      this.safeDispatchEvent('peer:live', { detail: { peerId } })
+    }
+  }
+
+  /** A digest that keeps differing means a lost delta or a healed partition: repair it. */
+  private checkDigest (peer: PeerId, origin: string, digest: string): void {
+    const h = this.heard.get(origin)
+    if (h === undefined) return
+    if (digest === this.registry.digest()) { h.mismatches = 0; return }
+    if (++h.mismatches < DIGEST_MISMATCH_SYNC_AFTER) return
+    h.mismatches = 0
+    this.stats.digestSyncs++
+    this.components.sync.syncWith(peer, { signal: AbortSignal.timeout(this.goneAfterMs) }).catch((err) => {
+      this.log('digest sync with %p failed: %e', peer, err)
+    })
+  }
+
+  private mergeRemote (update: Uint8Array): void {
+    const changed = this.registry.merge(update, (key, value) => {
+      if (value === undefined) throw new InvalidMessageError(`registry update deletes ${key}`)
+      decodePeerState(value)
+      // our own entry is authoritative here: a replica never rewrites it
+      return !(key === this.self && this.member)
+    })
+    if (changed.length > 0) this.safeDispatchEvent('registry:change', { detail: { peerIds: changed } })
+  }
+
+  private invalid (from: string | undefined, err: unknown): void {
+    this.stats.invalidMessages++
+    const reason = err instanceof Error ? err.message : String(err)
+    this.log('invalid state message from %s: %s', from ?? 'unknown', reason)
+    this.safeDispatchEvent('message:invalid', { detail: { from, reason } })
+  }
+}
+
+export function emptyLoad (): Load {
+  return { runningEdgeFunctions: 0, pipelines: 0, queuedBundles: 0, offloadClients: 0, cpuPermille: 0, memoryRssBytes: 0n }
+}

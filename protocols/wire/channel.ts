@@ -1,0 +1,80 @@
+/**
+ * A framed, bounded conversation over a libp2p stream: it-pipe with
+ * it-length-prefixed framing, a maximum frame size and a deadline, so a slow
+ * or silent peer cannot pin memory or a handler.
+ */
+import type { Stream } from '@libp2p/interface'
+import { pipe } from 'it-pipe'
+import * as lp from 'it-length-prefixed'
+import { pushable } from 'it-pushable'
+import { InvalidMessageError, StreamClosedError, StreamTimeoutError } from './errors.js'
+
+export interface ChannelOptions {
+  maxFrameBytes: number
+  /** the whole conversation must finish before this */
+  timeoutMs: number
+  signal?: AbortSignal
+}
+
+export interface FrameChannel {
+  /** the next frame; StreamClosedError if the remote ended the stream first */
+  read: () => Promise<Uint8Array>
+  /** undefined when the remote closed its side cleanly */
+  readOrEnd: () => Promise<Uint8Array | undefined>
+  write: (frame: Uint8Array) => void
+  /** flush our side and wait until both directions are done */
+  close: () => Promise<void>
+  abort: (err: Error) => void
+}
+
+export function openChannel (stream: Stream, opts: ChannelOptions): FrameChannel {
+  const outgoing = pushable<Uint8Array>()
+  const timeout = AbortSignal.timeout(opts.timeoutMs)
+  const signal = opts.signal === undefined ? timeout : AbortSignal.any([timeout, opts.signal])
+  const onAbort = (): void => {
+    const err = timeout.aborted ? new StreamTimeoutError(`${stream.protocol ?? 'stream'}: no answer within ${opts.timeoutMs} ms`) : new StreamClosedError('aborted')
+    stream.abort(err)
+    outgoing.end(err)
+  }
+  signal.addEventListener('abort', onAbort, { once: true })
+  const frames: AsyncIterator<Uint8Array> = (async function * () {
+    const decoded = lp.decode(stream.source, { maxDataLength: opts.maxFrameBytes })
+    try {
+      for await (const frame of decoded) yield frame.subarray()
+    } catch (err) {
+      const name = (err as Error).name
+      if (name === 'InvalidDataLengthError' || name === 'InvalidMessageLengthError' || name === 'InvalidDataLengthLengthError') {
+        throw new InvalidMessageError(`frame exceeds ${opts.maxFrameBytes} bytes`)
+      }
+      if (name === 'UnexpectedEOFError') throw new InvalidMessageError('truncated frame')
+      throw err
+    }
+  })()
+  const sending = pipe(outgoing, (s) => lp.encode(s), stream.sink).catch(() => {})
+  const readOrEnd = async (): Promise<Uint8Array | undefined> => {
+    if (signal.aborted) throw timeout.aborted ? new StreamTimeoutError(`no answer within ${opts.timeoutMs} ms`) : new StreamClosedError('aborted')
+    const r = await frames.next()
+    return r.done === true ? undefined : r.value
+  }
+  return {
+    readOrEnd,
+    read: async () => {
+      const f = await readOrEnd()
+      if (f === undefined) throw new StreamClosedError(`${stream.protocol ?? 'stream'}: remote closed before the expected frame`)
+      return f
+    },
+    write: (frame) => { outgoing.push(frame) },
+    close: async () => {
+      outgoing.end()
+      await sending
+      signal.removeEventListener('abort', onAbort)
+      // we read exactly the frames we expected: close the read side too, or the stream lingers
+      await stream.close().catch(() => {})
+    },
+    abort: (err) => {
+      signal.removeEventListener('abort', onAbort)
+      outgoing.end(err)
+      stream.abort(err)
+    }
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * The `sim-net` command line. node/bin/sim-net.ts builds the factories and
+ * calls `runSimNetCli(process.argv.slice(2), factories)`.
+ *
+ * Exit codes: 0 ok; 1 the run failed or an action failed; 2 usage or
+ * scenario error; 3 a capability the scenario needs is missing.
+ */
+import { join } from 'node:path'
+import { runScenario } from './engine/run.js'
+import { CapabilityMissingError, CliUsageError, ScenarioError } from './errors.js'
+import { runNimbusCli } from './nimbus/index.js'
+import { createProgressPrinter } from './progress.js'
+import { writeReport } from './report/write.js'
+import { loadScenario } from './scenario/load.js'
+import type { RunOptions } from './engine/run.js'
+
+export const SIM_NET_HELP = `usage: sim-net <command> [options]
+
+commands:
+  run <scenario.yaml>       run a scenario with real peers over emulated links
+      --json                print only the results JSON on stdout (no progress)
+      --out <dir>           where results.json and report.html go
+                            (default .ecco/sim-net/<scenario name>)
+      --seed <n>            override the scenario's seed
+      --data-dir <dir>      keep the peers' data here (default: a temporary folder, removed)
+      --data-root <dir>     what {data} in scenario paths means (default ../shared/data)
+  validate <scenario.yaml>  check a scenario file and print what it expands to
+  nimbus <experiment> ...   trace-driven Nimbus experiments (sim-net nimbus --help)
+  help                      this text
+`
+
+export interface SimNetCliIo {
+  stdout?: (text: string) => void
+  stderr?: (text: string) => void
+  /** whether stdout is a terminal (status line redrawn in place) @default process.stdout.isTTY */
+  tty?: boolean
+  signal?: AbortSignal
+}
+
+/** The factories the `run` command passes to runScenario. */
+export type SimNetFactories = Omit<RunOptions, 'signal' | 'onProgress' | 'dataDir'>
+
+interface RunArgs { file: string, json: boolean, out?: string, seed?: number, dataDir?: string, dataRoot?: string }
+
+function parseRunArgs (argv: string[]): RunArgs {
+  const args: Partial<RunArgs> & { json: boolean } = { json: false }
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]
+    const value = (): string => {
+      const v = argv[++i]
+      if (v === undefined || v.startsWith('--')) throw new CliUsageError(`${a} needs a value`)
+      return v
+    }
+    if (a === '--json') args.json = true
+    else if (a === '--out') args.out = value()
+    else if (a === '--data-dir') args.dataDir = value()
+    else if (a === '--data-root') args.dataRoot = value()
+    else if (a === '--seed') {
+      const v = value()
+      const n = Number(v)
+      if (!/^\d+$/.test(v) || n > 2 ** 32 - 1) throw new CliUsageError(`--seed must be an integer in [0, 4294967295], got "${v}"`)
+      args.seed = n
+    } else if (a.startsWith('--')) throw new CliUsageError(`unknown option ${a}`)
+    else if (args.file === undefined) args.file = a
+    else throw new CliUsageError(`unexpected argument "${a}" (one scenario file per run)`)
+  }
+  if (args.file === undefined) throw new CliUsageError('run needs a scenario file: sim-net run <scenario.yaml>')
+  return { ...args, file: args.file }
+}
+
+async function runCommand (argv: string[], factories: SimNetFactories, io: Required<Omit<SimNetCliIo, 'signal'>> & Pick<SimNetCliIo, 'signal'>): Promise<number> {
+  const args = parseRunArgs(argv)
+  const scenario = await loadScenario(args.file, { ...(args.seed === undefined ? {} : { seed: args.seed }), ...(args.dataRoot === undefined ? {} : { dataRoot: args.dataRoot }) })
+  const progress = args.json ? undefined : createProgressPrinter({ write: io.stdout, tty: io.tty })
+  if (!args.json) io.stdout(`sim-net: ${scenario.name}: ${scenario.nodes.length} peers, ${scenario.vehicles.length} vehicles, ${scenario.events.length} events, ${scenario.durationMs / 1000} s, seed ${scenario.seed}\n`)
+  const results = await runScenario(scenario, {
+    ...factories,
+    ...(io.signal === undefined ? {} : { signal: io.signal }),
+    ...(progress === undefined ? {} : { onProgress: progress }),
+    ...(args.dataDir === undefined ? {} : { dataDir: args.dataDir })
+  })
+  const outDir = args.out ?? join('.ecco', 'sim-net', scenario.name)
+  const paths = args.json && args.out === undefined ? undefined : await writeReport(results, outDir)
+  if (args.json) io.stdout(JSON.stringify(results) + '\n')
+  else {
+    io.stdout(`\n${results.ok ? 'ok' : `NOT OK (${results.status}${results.error === undefined ? '' : `: ${results.error.message}`})`}: ${results.faults.filter(f => !f.ok).length} failed actions, ${results.convergence.filter(c => c.status === 'converged').length}/${results.convergence.length} changes converged\n`)
+    if (paths !== undefined) io.stdout(`results: ${paths.json}\nreport:  ${paths.html}\n`)
+  }
+  return results.ok ? 0 : 1
+}
+
+async function validateCommand (argv: string[], io: Required<Omit<SimNetCliIo, 'signal'>>): Promise<number> {
+  if (argv.length !== 1) throw new CliUsageError('validate needs exactly one scenario file')
+  const s = await loadScenario(argv[0])
+  const tiers = [1, 2, 3].map(t => `tier ${t}: ${s.nodes.filter(n => n.tier === t).length}`).join(', ')
+  io.stdout(`${s.name}: valid\n  ${s.nodes.length} nodes (${tiers}), ${s.vehicles.length} vehicles, ${s.pipelines.length} pipelines, ${s.workloads.length} workloads, ${s.events.length} events, duration ${s.durationMs / 1000} s, seed ${s.seed}\n`)
+  return 0
+}
+
+/** Runs the sim-net command line; returns the process exit code. */
+export async function runSimNetCli (argv: string[], factories: SimNetFactories, io: SimNetCliIo = {}): Promise<number> {
+  const full = {
+    stdout: io.stdout ?? ((t: string) => { process.stdout.write(t) }),
+    stderr: io.stderr ?? ((t: string) => { process.stderr.write(t) }),
+    tty: io.tty ?? process.stdout.isTTY === true,
+    signal: io.signal
+  }
+  const [cmd, ...rest] = argv
+  try {
+    switch (cmd) {
+      case 'run': return await runCommand(rest, factories, full)
+      case 'validate': return await validateCommand(rest, full)
+      case 'nimbus': return await runNimbusCli(rest, { stdout: full.stdout, stderr: full.stderr })
+      case undefined: case 'help': case '--help': case '-h':
+        full.stdout(SIM_NET_HELP)
+        return cmd === undefined ? 2 : 0
+      default: throw new CliUsageError(`unknown command "${cmd}"`)
+    }
+  } catch (err) {
+    if (err instanceof CliUsageError) { full.stderr(`sim-net: ${err.message}\n${SIM_NET_HELP}`); return 2 }
+    if (err instanceof ScenarioError) { full.stderr(`sim-net: invalid scenario: ${err.message}\n`); return 2 }
+    if (err instanceof CapabilityMissingError) { full.stderr(`sim-net: ${err.message}\n`); return 3 }
+    throw err
+  }
+}

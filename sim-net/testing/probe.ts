@@ -1,0 +1,60 @@
+/**
+ * A link probe: two libp2p peers joined through the emulator that time
+ * echo round trips over one stream. Benchmarks run it next to a scenario's
+ * peers to measure, from the outside, how well emulated delays hold under
+ * load. Its link is the scenario's `default` class (the probe nodes match
+ * no class rule).
+ */
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { tcp } from '@libp2p/tcp'
+import { createLibp2p } from 'libp2p'
+import { Feed } from './feed.js'
+import type { LinkEmulator } from '../link/emulator.js'
+import type { Stream } from '@libp2p/interface'
+import type { Libp2p } from 'libp2p'
+
+export const PROBE_PROTOCOL = '/sim-net/probe-echo/1.0.0'
+
+export interface LinkProbe {
+  /** one round trip of `size` bytes; resolves with the time in ms */
+  roundTrip: (size?: number) => Promise<number>
+  stop: () => Promise<void>
+}
+
+async function probeNode (name: string, emulator: LinkEmulator): Promise<Libp2p> {
+  const node = await createLibp2p({
+    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+    transports: [emulator.transportFor(name)(tcp())],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()]
+  })
+  await node.handle(PROBE_PROTOCOL, ({ stream }) => { void stream.sink(stream.source).catch(() => {}) })
+  emulator.register(name, node.getMultiaddrs().map(String))
+  return node
+}
+
+export async function createLinkProbe (emulator: LinkEmulator, names: [string, string] = ['probe-a', 'probe-b']): Promise<LinkProbe> {
+  const a = await probeNode(names[0], emulator)
+  const b = await probeNode(names[1], emulator)
+  const stream: Stream = await a.dialProtocol(b.getMultiaddrs()[0], PROBE_PROTOCOL)
+  const feed = new Feed()
+  void stream.sink(feed.source()).catch(() => {})
+  const reader = stream.source[Symbol.asyncIterator]()
+  return {
+    roundTrip: async (size = 32) => {
+      const start = performance.now()
+      feed.push(new Uint8Array(size))
+      for (let got = 0; got < size;) {
+        const r = await reader.next()
+        if (r.done === true) throw new Error('probe stream ended')
+        got += r.value.byteLength
+      }
+      return performance.now() - start
+    },
+    stop: async () => {
+      feed.end()
+      await Promise.all([a.stop(), b.stop()])
+    }
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * The contract between sim-net and whatever runs the peers. sim-net never
+ * imports node/: node/ implements these factories and hands them to
+ * `runScenario`, so the emulator runs the real peer code without knowing it.
+ */
+import type { Position } from '../protocols/index.js'
+import type { AbortOptions, Transport } from '@libp2p/interface'
+
+/** Nimbus tiers as node/ uses them: 1 roadside / access, 2 edge site, 3 cloud. */
+export type Tier = 1 | 2 | 3
+
+export interface SimCapacity {
+  cpuCores: number
+  memoryMb: number
+  /** edge functions the peer may run at once */
+  maxEdgeFunctions: number
+  accelerator?: string
+}
+
+/** One direction of an emulated link. */
+export interface LinkParams {
+  /** one-way propagation delay in ms */
+  latencyMs: number
+  /** standard deviation of a normal jitter added to each chunk, in ms (delay never goes below 0) */
+  jitterMs: number
+  /** token-bucket rate in Mbit/s; undefined = unlimited */
+  bandwidthMbps?: number
+  /** probability that a TCP segment (1460 bytes) is lost and must be retransmitted, 0..1 */
+  loss: number
+}
+
+/**
+ * Wraps a libp2p transport factory (e.g. `tcp()`) so every connection the
+ * peer dials is shaped by the link emulator. The factory passes its
+ * transport through this before giving it to `createLibp2p`.
+ */
+export type SimTransportWrapper = <C>(factory: (components: C) => Transport) => (components: C) => Transport
+
+/** Where peers and vehicles report measurements (warning latency, pipeline completion, ...). */
+export type SimRecordFn = (series: string, value: number, fields?: Record<string, string | number>) => void
+
+export interface SimPeerSpec {
+  name: string
+  position: Position
+  tier: Tier
+  sensors: string[]
+  radios: string[]
+  capacity: SimCapacity
+  /** persistent data directory; a restart reuses it so the peer keeps its identity and queues */
+  dataDir: string
+  /** multiaddrs (with /p2p/ suffix) of live peers to join */
+  bootstrap: string[]
+  heartbeatMs: number
+  /** listen address the peer must use so the emulator can tell peers apart by port */
+  listen: string
+  transportWrapper?: SimTransportWrapper
+  record: SimRecordFn
+  /** true when the peer is restarted after a crash with the same dataDir */
+  restart: boolean
+}
+
+export interface SimPeerHandle {
+  readonly name: string
+  readonly peerId: string
+  /** listen multiaddrs including /p2p/<peerId> */
+  readonly multiaddrs: string[]
+  /** graceful stop */
+  stop: () => Promise<void>
+  /** abrupt stop, like kill -9: sockets destroyed, no goodbye, nothing flushed */
+  kill: () => Promise<void>
+  /** counters and gauges of the peer (flat names, e.g. `bundles_sent`, `connections`) */
+  metrics: () => Record<string, number>
+  /**
+   * Hash of the peer's view of the registry membership and capabilities,
+   * excluding heartbeat stamps and load that change every beat, so live peers
+   * with the same view return the same string.
+   */
+  registryDigest: () => string
+  /** peer ids the registry considers live (including the peer itself) */
+  registryMembers: () => string[]
+  /** peer ids this peer currently has connections to */
+  liveNeighbours: () => string[]
+}
+
+export interface SimPeerFactory {
+  createPeer: (spec: SimPeerSpec, options?: AbortOptions) => Promise<SimPeerHandle>
+}
+
+/** A sensor condition such as ice on the road at a position for a while. */
+export interface SimCondition {
+  id: string
+  /** e.g. `ice`, `crash`, `parking-occupied` */
+  condition: string
+  position: Position
+  radiusM: number
+  /** free-form strength 0..1 */
+  severity: number
+}
+
+/** Hook through which the factory's emulated sensor drivers learn about conditions. */
+export interface SimSensorHook {
+  /** called for every live peer when a condition starts, and for peers (re)started while it is active */
+  conditionStarted: (peer: SimPeerHandle, condition: SimCondition, options?: AbortOptions) => Promise<void>
+  conditionEnded: (peer: SimPeerHandle, conditionId: string, options?: AbortOptions) => Promise<void>
+}
+
+export interface SimVehicleSpec {
+  name: string
+  position: Position
+  route: Position[]
+  speedKmh: number
+  dataDir: string
+  bootstrap: string[]
+  listen: string
+  transportWrapper?: SimTransportWrapper
+  record: SimRecordFn
+}
+
+export interface SimVehicleHandle {
+  readonly name: string
+  readonly peerId: string
+  readonly multiaddrs: string[]
+  /** the engine drives vehicles along their routes and tells them where they are */
+  moveTo: (position: Position, headingDeg: number) => void
+  stop: () => Promise<void>
+  metrics: () => Record<string, number>
+}
+
+export interface SimVehicleFactory {
+  createVehicle: (spec: SimVehicleSpec, options?: AbortOptions) => Promise<SimVehicleHandle>
+}
+
+export interface SimPipelineSubmitter {
+  /** submit the descriptor in `file` through peer `via`; resolves with the pipeline id */
+  submit: (via: SimPeerHandle, file: string, options?: AbortOptions) => Promise<{ id: string }>
+}
+
+export interface SimWorkloadContext {
+  params: Record<string, unknown>
+  /** live peers by name at the moment of the call */
+  peers: () => ReadonlyMap<string, SimPeerHandle>
+  record: SimRecordFn
+  seed: number
+  signal: AbortSignal
+}
+
+/** Extra load generators named by scenario `workloads[].type`, e.g. `nimbus-offload`. */
+export interface SimWorkloadRunner {
+  start: (ctx: SimWorkloadContext) => Promise<{ stop: () => Promise<void> }>
+}
+
+export interface SimFactories {
+  peers: SimPeerFactory
+  vehicles?: SimVehicleFactory
+  pipelines?: SimPipelineSubmitter
+  sensors?: SimSensorHook
+  workloads?: Record<string, SimWorkloadRunner>
+}
+
+export type SimProgressEvent =
+  | { type: 'phase', phase: 'starting' | 'running' | 'stopping' | 'done', simMs: number }
+  | { type: 'event', simMs: number, text: string }
+  | { type: 'tick', simMs: number, durationMs: number, livePeers: number, totalPeers: number, vehicles: number, faults: number, converging: number, bytes: number }

@@ -1,0 +1,140 @@
+/** Properties of the paper mode on seeded random instances; a failure prints its seed. */
+import assert from 'node:assert/strict'
+import { after, describe, it } from 'node:test'
+import {
+  findClosestCloud, maxServableDevices, resolveOptions, solveNimbus, solveSliced, solveSlicedInWorkers, SliceWorkerPool,
+  wifiCloudOption, wifiShareMbps, type Assignment, type InfrastructureSnapshot, type OffloadRequest, type SolveResult
+} from '../../protocols/index.js'
+import { randomInstance } from './fixtures.js'
+
+const RUNS = 150
+const BASE_SEED = Number(process.env.NIMBUS_SEED ?? 20240611)
+
+function forSeeds (fn: (seed: number) => void): void {
+  for (let k = 0; k < RUNS; k++) {
+    const seed = BASE_SEED + k
+    try {
+      fn(seed)
+    } catch (err) {
+      (err as Error).message = `seed ${seed}: ${(err as Error).message}`
+      throw err
+    }
+  }
+}
+
+/** every offloaded device within eps_t and eps_b; every EN within capacity and maxload */
+function checkInvariants (snap: InfrastructureSnapshot, reqs: OffloadRequest[], r: SolveResult): void {
+  const byDevice = new Map(reqs.map((q) => [q.device, q]))
+  const onEn = new Map<string, Assignment[]>()
+  assert.equal(r.assignments.length, reqs.length)
+  for (const a of r.assignments) {
+    const q = byDevice.get(a.device)
+    assert.ok(q !== undefined)
+    if (a.target === 'local') continue
+    assert.ok(a.latencyMs <= q.epsT + 1e-9, `${a.device} on ${a.en ?? a.cloud}: L ${a.latencyMs} > eps_t ${q.epsT}`)
+    assert.ok(a.energyMJ <= q.epsB + 1e-9, `${a.device}: B ${a.energyMJ} > eps_b ${q.epsB}`)
+    if (a.target === 'edge' && a.en !== undefined) onEn.set(a.en, [...(onEn.get(a.en) ?? []), a])
+  }
+  for (const en of snap.ens) {
+    const list = onEn.get(en.id) ?? []
+    if (list.length === 0) continue
+    assert.ok(en.capacity === undefined || list.length <= en.capacity, `${en.id}: ${list.length} > capacity ${en.capacity}`)
+    const minEps = Math.min(...list.map((a) => a.epsT))
+    assert.ok(list.length <= maxServableDevices(en, minEps), `${en.id}: ${list.length} devices > maxload ${maxServableDevices(en, minEps)}`)
+  }
+}
+
+/** a device left local had no feasible cloud */
+function checkFailover (snap: InfrastructureSnapshot, reqs: OffloadRequest[], r: SolveResult): void {
+  const o = resolveOptions({})
+  const byDevice = new Map(reqs.map((q) => [q.device, q]))
+  for (const a of r.assignments) {
+    if (a.target !== 'local') continue
+    const q = byDevice.get(a.device)
+    const cloud = q === undefined ? undefined : findClosestCloud(snap.clouds, q)
+    if (q === undefined || cloud === undefined) continue
+    const ap = snap.aps.find((x) => x.id === q.ap)
+    assert.ok(ap !== undefined)
+    const c = wifiCloudOption(q, cloud, wifiShareMbps(ap.bandwidthMbps, ap.users, o.wifiShare), o)
+    assert.ok(!(c.latencyMs <= q.epsT && c.energyMJ <= q.epsB), `${a.device} stayed local with a feasible cloud (L ${c.latencyMs})`)
+  }
+}
+
+describe('nimbus paper-mode properties', () => {
+  it('ST: offloaded devices meet eps_t and eps_b; no EN beyond capacity or maxload', () => {
+    forSeeds((seed) => {
+      const { snapshot, requests } = randomInstance(seed)
+      checkInvariants(snapshot, requests, solveNimbus(snapshot, requests, { kappa: seed % 4 }))
+    })
+  })
+
+  it('a device the edge cannot serve but the cloud can goes to the cloud', () => {
+    forSeeds((seed) => {
+      const { snapshot, requests } = randomInstance(seed)
+      checkFailover(snapshot, requests, solveNimbus(snapshot, requests))
+    })
+  })
+
+  it('an edge-less infrastructure sends every cloud-feasible device to the cloud', () => {
+    forSeeds((seed) => {
+      const { snapshot, requests } = randomInstance(seed, 6, 4, 30)
+      const far = { ...snapshot, aps: snapshot.aps.map((ap) => ({ ...ap, rttMs: ap.rttMs.map(() => 500) })) }
+      const r = solveNimbus(far, requests)
+      assert.ok(r.assignments.every((a) => a.target !== 'edge'))
+      checkFailover(far, requests, r)
+    })
+  })
+
+  it('MT and 2PMT keep the invariants for 1-5 slices', () => {
+    forSeeds((seed) => {
+      const { snapshot, requests } = randomInstance(seed, 12, 10, 80)
+      const slices = 1 + (seed % 5)
+      checkInvariants(snapshot, requests, solveSliced(snapshot, requests, { slices, twoPhase: true }))
+      checkInvariants(snapshot, requests, solveSliced(snapshot, requests, { slices, twoPhase: false }))
+      checkFailover(snapshot, requests, solveSliced(snapshot, requests, { slices, twoPhase: true }))
+    })
+  })
+
+  it('2PMT with one slice equals ST', () => {
+    forSeeds((seed) => {
+      const { snapshot, requests } = randomInstance(seed)
+      const st = solveNimbus(snapshot, requests)
+      const two = solveSliced(snapshot, requests, { slices: 1 })
+      const strip = (xs: Assignment[]): Array<Omit<Assignment, 'stage'>> => xs.map(({ stage: _s, ...rest }) => rest)
+      assert.deepEqual(strip(two.assignments), strip(st.assignments))
+    })
+  })
+
+  it('2PMT places at least as many devices on the edge as MT', () => {
+    forSeeds((seed) => {
+      const { snapshot, requests } = randomInstance(seed)
+      const count = (r: SolveResult): number => r.assignments.filter((a) => a.target === 'edge').length
+      const slices = 2 + (seed % 4)
+      assert.ok(count(solveSliced(snapshot, requests, { slices })) >= count(solveSliced(snapshot, requests, { slices, twoPhase: false })))
+    })
+  })
+})
+
+describe('nimbus slices in worker threads', () => {
+  const pool = new SliceWorkerPool({ size: 2 })
+  after(async () => { await pool.stop() })
+
+  it('give the same allocation as the inline slices, in both modes', async () => {
+    for (const seed of [BASE_SEED, BASE_SEED + 1]) {
+      const { snapshot, requests } = randomInstance(seed, 16, 12, 120)
+      for (const mode of ['paper', 'reference'] as const) {
+        const init = { mode, slices: 4, tetSamples: { t1: [20, 22, 24], t2: [6, 7, 8], t3: [5] } }
+        const inline = solveSliced(snapshot, requests, init)
+        const pooled = await solveSlicedInWorkers(pool, snapshot, requests, init)
+        assert.deepEqual(pooled.assignments, inline.assignments, `seed ${seed} mode ${mode}`)
+        assert.equal(pooled.sliceMs.length, 4)
+      }
+    }
+  })
+
+  it('rejects work after stop with a typed error', async () => {
+    const p = new SliceWorkerPool({ size: 1 })
+    await p.stop()
+    await assert.rejects(p.run([]), (e: Error) => e.name === 'SliceWorkerError')
+  })
+})

@@ -1,0 +1,93 @@
+/**
+ * The replicated registry on real peers: convergence, liveness from
+ * heartbeats, restart with the same identity, and a partition that heals.
+ */
+import { after, before, describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { offsetMetres } from '../../protocols/index.js'
+import type { EccoPeer } from '../../node/peer.js'
+import { TestMesh } from '../helpers/mesh.js'
+import { waitFor } from '../helpers/wait.js'
+
+const HEARTBEAT_MS = 1000
+const origin = { lat: 48.2625, lon: 11.668 }
+
+function converged (peers: EccoPeer[]): boolean {
+  const digests = new Set(peers.map((p) => p.libp2p.services.state.digest()))
+  return digests.size === 1 && peers.every((p) => p.registry().length >= peers.length)
+}
+
+function describeDigests (peers: EccoPeer[]): string {
+  return peers.map((p) => `${p.config.name ?? ''}:${p.libp2p.services.state.digest().slice(0, 8)}/${p.registry().length}`).join(' ')
+}
+
+describe('registry gossip', () => {
+  const mesh = new TestMesh()
+  let names: string[] = []
+
+  before(async () => {
+    const boot = await mesh.add({ name: 'r0', position: origin, heartbeatMs: HEARTBEAT_MS })
+    for (let i = 1; i < 6; i++) {
+      await mesh.add({ name: `r${i}`, position: offsetMetres(origin, 0, i * 150), bootstrap: [mesh.addrOf(boot)], heartbeatMs: HEARTBEAT_MS })
+    }
+    names = mesh.peers.map((p) => p.config.name ?? '')
+  })
+
+  after(async () => { await mesh.stop() })
+
+  it('converges to equal digests with every peer live', async () => {
+    await waitFor(() => converged(mesh.peers), { timeoutMs: 10_000, message: () => describeDigests(mesh.peers) })
+    // all six stand within 750 m: each discovers the other five
+    await waitFor(() => mesh.peers.every((p) => p.neighbours().length === mesh.peers.length - 1), {
+      timeoutMs: 10_000,
+      message: () => mesh.peers.map((p) => `${p.config.name ?? ''}:${p.neighbours().length}`).join(' ')
+    })
+    for (const p of mesh.peers) {
+      const live = p.registry().filter((e) => e.live).map((e) => e.state.name).sort()
+      assert.deepEqual(live, [...names].sort())
+    }
+  })
+
+  it('marks a stopped peer gone within 3 heartbeats + 1 s, and live again after restart with the same PeerId', async () => {
+    const victim = mesh.peers[3]
+    const id = victim.peerId.toString()
+    const dataDir = victim.config.dataDir
+    const others = mesh.peers.filter((p) => p !== victim)
+    await mesh.remove(victim)
+    const stoppedAt = Date.now()
+    await waitFor(() => others.every((p) => p.registry().find((e) => e.peerId === id)?.live === false), {
+      timeoutMs: 3 * HEARTBEAT_MS + 1000 + HEARTBEAT_MS, // the check itself runs once per heartbeat
+      message: 'victim still live somewhere'
+    })
+    assert.ok(Date.now() - stoppedAt <= 3 * HEARTBEAT_MS + 1000 + HEARTBEAT_MS)
+
+    const again = await mesh.add({ name: 'r3', position: victim.config.position, dataDir, bootstrap: [mesh.addrOf(others[0])], heartbeatMs: HEARTBEAT_MS })
+    assert.equal(again.peerId.toString(), id, 'restarted peer keeps its PeerId')
+    await waitFor(() => others.every((p) => p.libp2p.services.state.isLive(id)), { timeoutMs: 10_000, message: 'restarted peer not live everywhere' })
+    await waitFor(() => converged(mesh.peers), { timeoutMs: 10_000, message: () => describeDigests(mesh.peers) })
+    await waitFor(() => mesh.peers.every((p) => p.neighbours().filter((n) => n.connected).length === mesh.peers.length - 1), { timeoutMs: 10_000, message: 'restarted peer not reconnected to its neighbours' })
+  })
+
+  it('heals a partition to identical registries', async () => {
+    const left = mesh.peers.slice(0, 3)
+    const right = mesh.peers.slice(3)
+    await mesh.partition(left, right)
+    // each side changes state while cut off
+    left[0].libp2p.services.state.updateLoad({ pipelines: 7 })
+    right[0].libp2p.services.state.updateLoad({ pipelines: 9 })
+    const rightIds = right.map((p) => p.peerId.toString())
+    await waitFor(() => left.every((p) => rightIds.every((id) => !p.libp2p.services.state.isLive(id))), {
+      timeoutMs: 10_000, message: 'partition not observed'
+    })
+    await waitFor(() => converged(left) && converged(right), { timeoutMs: 10_000, message: () => describeDigests(mesh.peers) })
+    assert.notEqual(left[0].libp2p.services.state.digest(), right[0].libp2p.services.state.digest())
+
+    mesh.heal()
+    await left[0].libp2p.dial(right[0].libp2p.getMultiaddrs()[0])
+    await waitFor(() => converged(mesh.peers), { timeoutMs: 15_000, message: () => describeDigests(mesh.peers) })
+    for (const p of mesh.peers) {
+      assert.equal(p.registry().find((e) => e.peerId === left[0].peerId.toString())?.state.load?.pipelines, 7)
+      assert.equal(p.registry().find((e) => e.peerId === right[0].peerId.toString())?.state.load?.pipelines, 9)
+    }
+  })
+})
