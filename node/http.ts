@@ -5,12 +5,8 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
-export interface StatusRoutes {
-  status: () => unknown
-  neighbours: () => unknown
-  registry: () => unknown
-  metrics: () => string
-}
+/** JSON routes by path, e.g. '/status'; '/metrics' is served as Prometheus text */
+export type StatusRoutes = Record<string, () => unknown>
 
 export interface StatusServer {
   port: number
@@ -19,7 +15,7 @@ export interface StatusServer {
 
 const json = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => typeof x === 'bigint' ? Number(x) : x, 2)
 
-export async function startStatusServer (routes: StatusRoutes, port: number, host: string): Promise<StatusServer> {
+export async function startStatusServer (routes: StatusRoutes, metrics: () => string, port: number, host: string): Promise<StatusServer> {
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]
     try {
@@ -28,12 +24,12 @@ export async function startStatusServer (routes: StatusRoutes, port: number, hos
         return
       }
       if (path === '/metrics') {
-        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(routes.metrics())
+        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(metrics())
         return
       }
-      const route = path === '/status' ? routes.status : path === '/neighbours' ? routes.neighbours : path === '/registry' ? routes.registry : undefined
+      const route = Object.hasOwn(routes, path) ? routes[path] : undefined
       if (route === undefined) {
-        res.writeHead(404, { 'content-type': 'application/json' }).end(json({ error: `no route ${path}`, routes: ['/status', '/neighbours', '/registry', '/metrics'] }))
+        res.writeHead(404, { 'content-type': 'application/json' }).end(json({ error: `no route ${path}`, routes: [...Object.keys(routes), '/metrics'] }))
         return
       }
       res.writeHead(200, { 'content-type': 'application/json' }).end(json(route()))

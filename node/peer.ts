@@ -17,6 +17,7 @@ import { renderPrometheus } from './metrics.js'
 import { LoadSampler } from './load.js'
 import { openRegistryMap, type PersistentRegistry } from './registry.js'
 import { openPeerStore, type PeerStore } from './store.js'
+import { DEFAULT_FEATURES, type PeerFeature, type PeerFeatureFactory } from './features.js'
 
 const BOOTSTRAP_DIAL_TIMEOUT_MS = 10_000
 
@@ -27,6 +28,11 @@ export interface EccoPeerInit {
   transports?: Array<(components: any) => Transport>
   /** deployments gate by certificate; tests and sim-net partition with it */
   connectionGater?: ConnectionGater
+  /**
+   * Capabilities composed onto the peer.
+   * @default DEFAULT_FEATURES
+   */
+  features?: PeerFeatureFactory[]
 }
 
 export interface NeighbourView {
@@ -65,11 +71,15 @@ export class EccoPeer extends TypedEventEmitter<EccoPeerEvents> {
   private readonly startedAt = Date.now()
   private http?: StatusServer
   private stopping?: Promise<void>
+  private readonly featureFactories: PeerFeatureFactory[]
+  /** started features, by name */
+  readonly features = new Map<string, PeerFeature>()
   /** pubsub messages seen on any topic, for /metrics */
   readonly traffic = { messagesIn: 0 }
 
-  constructor (config: PeerConfig, libp2p: EccoLibp2p, store: PeerStore, registry: PersistentRegistry, log: Log) {
+  constructor (config: PeerConfig, libp2p: EccoLibp2p, store: PeerStore, registry: PersistentRegistry, log: Log, features: PeerFeatureFactory[]) {
     super()
+    this.featureFactories = features
     this.config = config
     this.libp2p = libp2p
     this.store = store
@@ -93,13 +103,20 @@ export class EccoPeer extends TypedEventEmitter<EccoPeerEvents> {
     state.updateState({ multiaddrs: this.multiaddrs() })
     this.loadTimer = setInterval(() => { state.updateLoad(this.load.sample()) }, this.config.heartbeatMs)
     this.loadTimer.unref?.()
+    for (const factory of this.featureFactories) {
+      const feature = factory(this)
+      if (feature === undefined) continue
+      await feature.start(this)
+      this.features.set(feature.name, feature)
+    }
     if (this.config.httpPort !== undefined) {
-      this.http = await startStatusServer({
-        status: () => this.status(),
-        neighbours: () => this.neighbours(),
-        registry: () => this.registry(),
-        metrics: () => this.metricsText()
-      }, this.config.httpPort, this.config.httpHost)
+      const routes: Record<string, () => unknown> = {
+        '/status': () => this.status(),
+        '/neighbours': () => this.neighbours(),
+        '/registry': () => this.registry()
+      }
+      for (const f of this.features.values()) Object.assign(routes, f.routes?.())
+      this.http = await startStatusServer(routes, () => this.metricsText(), this.config.httpPort, this.config.httpHost)
     }
     this.joinMesh()
   }
@@ -162,7 +179,7 @@ export class EccoPeer extends TypedEventEmitter<EccoPeerEvents> {
   }
 
   metricsText (): string {
-    return renderPrometheus(collectPeerMetrics(this, this.startedAt))
+    return renderPrometheus([...collectPeerMetrics(this, this.startedAt), ...[...this.features.values()].flatMap((f) => f.metrics?.() ?? [])])
   }
 
   /** Clean shutdown: stop announcing, close libp2p, flush and close the store. */
@@ -171,6 +188,9 @@ export class EccoPeer extends TypedEventEmitter<EccoPeerEvents> {
       clearInterval(this.loadTimer)
       clearTimeout(this.joinTimer)
       await this.http?.close()
+      for (const f of [...this.features.values()].reverse()) {
+        try { await f.stop() } catch (err) { this.log.error('feature stop failed', { feature: f.name, error: err }) }
+      }
       await this.libp2p.stop()
       await this.registryMap.flush()
       await this.store.close()
@@ -201,7 +221,7 @@ export async function createEccoPeer (init: EccoPeerInit): Promise<EccoPeer> {
     })
     await store.sub('identity').put('peer-id', new TextEncoder().encode(libp2p.peerId.toString()))
     log.info(created ? 'created identity' : 'loaded identity', { peerId: libp2p.peerId.toString() })
-    return new EccoPeer(config, libp2p, store, registry, log.child('peer'))
+    return new EccoPeer(config, libp2p, store, registry, log.child('peer'), init.features ?? DEFAULT_FEATURES)
   } catch (err) {
     await store.close()
     throw err

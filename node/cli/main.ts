@@ -6,14 +6,23 @@ import { readFileSync } from 'node:fs'
 import { ConfigError } from '../errors.js'
 import { RUN_USAGE, runPeer } from './run-peer.js'
 
+/**
+ * `ecco-peer <subcommand> ...`: each capability adds its own entry. A
+ * subcommand gets the arguments after its name and returns an exit code; it
+ * throws ConfigError for bad input (printed as one line, exit 2).
+ */
+export const SUBCOMMANDS: Record<string, { summary: string, run: (argv: string[]) => Promise<number> }> = {}
+
 function version (): string {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
   return pkg.version
 }
 
 export async function main (argv: string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(RUN_USAGE + '\n')
+  const sub = argv[0] !== undefined && Object.hasOwn(SUBCOMMANDS, argv[0]) ? SUBCOMMANDS[argv[0]] : undefined
+  if (sub === undefined && (argv.includes('--help') || argv.includes('-h'))) {
+    const subs = Object.entries(SUBCOMMANDS).map(([name, s]) => `  ecco-peer ${name.padEnd(10)} ${s.summary}`).join('\n')
+    process.stdout.write(RUN_USAGE + (subs === '' ? '' : `\n\nSubcommands (each has --help):\n${subs}`) + '\n')
     return 0
   }
   if (argv.includes('--version')) {
@@ -21,7 +30,7 @@ export async function main (argv: string[]): Promise<number> {
     return 0
   }
   try {
-    return await runPeer(argv)
+    return sub === undefined ? await runPeer(argv) : await sub.run(argv.slice(1))
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`ecco-peer: ${err.message}\n`)

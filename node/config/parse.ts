@@ -7,6 +7,7 @@ import { parse as parseYaml, YAMLParseError } from 'yaml'
 import { multiaddr } from '@multiformats/multiaddr'
 import { assertPosition, InvalidPositionError } from '../../protocols/index.js'
 import { ConfigError } from '../errors.js'
+import { CONFIG_SECTIONS } from './sections.js'
 import { asArray, asBoolean, asNumber, asObj, asOneOf, asString, isObj, rejectUnknown, type Obj } from './fields.js'
 import {
   DEFAULT_CONFIG, LOG_LEVELS, RADIO_TYPES, SENSOR_TYPES,
@@ -83,9 +84,12 @@ export function checkMultiaddr (v: unknown, path: string): string {
 /** Applies one validated layer (YAML object or flag object) over `base`. */
 export function applyLayer (base: PeerConfig, layer: Obj, origin: string): PeerConfig {
   const at = (k: string): string => origin === '' ? k : `${origin}: ${k}`
-  rejectUnknown(layer, [...TOP_FIELDS, 'bootstrapMode'], origin === '' ? '' : `${origin}:`)
-  const c: PeerConfig = { ...base }
+  rejectUnknown(layer, [...TOP_FIELDS, 'bootstrapMode', ...Object.keys(CONFIG_SECTIONS)], origin === '' ? '' : `${origin}:`)
+  const c: PeerConfig = { ...base, sections: { ...base.sections } }
   const L = layer
+  for (const [key, parse] of Object.entries(CONFIG_SECTIONS)) {
+    if (L[key] !== undefined) c.sections[key] = parse(L[key], at(key))
+  }
   if (L.name !== undefined) c.name = asString(L.name, at('name'))
   if (L.position !== undefined) c.position = position(L.position, at('position'))
   if (L.tier !== undefined) c.tier = asNumber(L.tier, at('tier'), { min: 1, max: 3, integer: true }) as Tier
@@ -130,5 +134,5 @@ export async function loadConfigFile (file: string): Promise<Obj> {
 }
 
 export function defaultConfig (dataDir: string): PeerConfig {
-  return { ...DEFAULT_CONFIG, dataDir }
+  return { ...DEFAULT_CONFIG, dataDir, sections: {} }
 }

@@ -65,6 +65,8 @@ export interface PeerConfig {
   /** geohash precision of discovery cells */
   cellPrecision: number
   discoveryIntervalMs: number
+  /** parsed feature sections by YAML key (see sections.ts) */
+  sections: Record<string, unknown>
 }
 
 export const DEFAULT_CONFIG: Omit<PeerConfig, 'dataDir'> = {
@@ -81,5 +83,6 @@ export const DEFAULT_CONFIG: Omit<PeerConfig, 'dataDir'> = {
   heartbeatMs: 1000,
   goneAfterHeartbeats: 3,
   cellPrecision: 6,
-  discoveryIntervalMs: 60_000
+  discoveryIntervalMs: 60_000,
+  sections: {}
 }

@@ -1,0 +1,9 @@
+/**
+ * Config sections owned by peer features (e.g. `pipelines:`, `hazards:`).
+ * Each feature registers a parser for its top-level YAML key; the parser
+ * validates the raw value (throwing ConfigError that names `path`) and
+ * returns its typed form, stored in `PeerConfig.sections[key]`.
+ */
+export type SectionParser = (value: unknown, path: string) => unknown
+
+export const CONFIG_SECTIONS: Record<string, SectionParser> = {}
