@@ -71,7 +71,7 @@ interface StepResult {
   peers: number
   ok: boolean
   startMs: number
-  probe: { samples: number, medianRttMs: number, p95RttMs: number, expectedRttMs: number, medianErrorPct: number }
+  probe: { samples: number, errors: number, medianRttMs: number, p95RttMs: number, expectedRttMs: number, medianErrorPct: number }
   emulator: { chunks: number, withinTolerance: number, latenessP50Ms: number, latenessP95Ms: number, latenessP99Ms: number, latenessMaxMs: number }
   eventLoop: SimResults['eventLoop']
   cpuPercent: number
@@ -107,6 +107,7 @@ async function step (peers: number, baseline: number): Promise<StepResult> {
   const rtts: number[] = []
   let probing: Promise<void> | undefined
   let running = false
+  let probeErrors = 0
   let rss = 0
   const cpu0 = process.cpuUsage()
   const wall0 = performance.now()
@@ -128,7 +129,7 @@ async function step (peers: number, baseline: number): Promise<StepResult> {
           emulator?.resetAccuracy()
           loop.enable()
           while (running) {
-            rtts.push(await p.roundTrip())
+            try { rtts.push(await p.roundTrip()) } catch { probeErrors++ }
             await new Promise(resolve => setTimeout(resolve, 100))
           }
         })()
@@ -152,7 +153,7 @@ async function step (peers: number, baseline: number): Promise<StepResult> {
     peers,
     ok: rtts.length > 0 && Math.abs(err) <= TOLERANCE,
     startMs,
-    probe: { samples: rtts.length, medianRttMs: median, p95RttMs: quantile(rtts, 0.95) - baseline, expectedRttMs: expected, medianErrorPct: 100 * err },
+    probe: { samples: rtts.length, errors: probeErrors, medianRttMs: median, p95RttMs: quantile(rtts, 0.95) - baseline, expectedRttMs: expected, medianErrorPct: 100 * err },
     emulator: { chunks, withinTolerance: within, latenessP50Ms: worst(c => c.lateness.p50Ms), latenessP95Ms: worst(c => c.lateness.p95Ms), latenessP99Ms: worst(c => c.lateness.p99Ms), latenessMaxMs: worst(c => c.lateness.maxMs) },
     eventLoop: { meanMs: Math.max(0, loop.mean / 1e6 - 10), p99Ms: Math.max(0, loop.percentile(99) / 1e6 - 10), maxMs: Math.max(0, loop.max / 1e6 - 10) },
     cpuPercent: 100 * (cpu.user + cpu.system) / 1000 / wall,

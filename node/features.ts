@@ -7,6 +7,10 @@
  */
 import type { EccoPeer } from './peer.js'
 import type { MetricFamily } from './metrics.js'
+import { hazardsFeature } from './hazards/feature.js'
+import { nimbusOffload } from './offload/index.js'
+import { checkpointsFeature } from './checkpoints/index.js'
+import { pipelinesFeature } from './pipelines/feature.js'
 
 export interface PeerFeature {
   readonly name: string
@@ -23,4 +27,4 @@ export type PeerFeatureFactory = (peer: EccoPeer) => PeerFeature | undefined
  * The features every peer gets, in start order. A factory returns undefined
  * when the peer's config does not enable it. Add new capabilities here.
  */
-export const DEFAULT_FEATURES: PeerFeatureFactory[] = []
+export const DEFAULT_FEATURES: PeerFeatureFactory[] = [hazardsFeature, nimbusOffload, checkpointsFeature, pipelinesFeature]

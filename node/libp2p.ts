@@ -71,7 +71,7 @@ function fastMsgIdFn (msg: { from?: Uint8Array, seqno?: Uint8Array, topic: strin
 
 export async function createEccoLibp2p (init: EccoLibp2pInit): Promise<EccoLibp2p> {
   const client = init.client ?? false
-  return createLibp2p({
+  return await createLibp2p({
     privateKey: init.privateKey,
     addresses: { listen: init.listen },
     transports: init.transports ?? [tcp()],
@@ -114,5 +114,5 @@ export async function createEccoLibp2p (init: EccoLibp2pInit): Promise<EccoLibp2
         member: !client
       })
     }
-  }) as Promise<EccoLibp2p>
+  }) as EccoLibp2p
 }

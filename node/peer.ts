@@ -6,7 +6,8 @@
 import { TypedEventEmitter, type ConnectionGater, type PeerId, type Transport } from '@libp2p/interface'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
-import { encodeGeohash, distanceMetres, type RegistryEntry } from '../protocols/index.js'
+import { createHash } from 'node:crypto'
+import { encodeGeohash, distanceMetres, PeerState, type RegistryEntry } from '../protocols/index.js'
 import type { PeerConfig } from './config/schema.js'
 import { startStatusServer, type StatusServer } from './http.js'
 import { loadOrCreateIdentity } from './identity.js'
@@ -180,6 +181,49 @@ export class EccoPeer extends TypedEventEmitter<EccoPeerEvents> {
 
   metricsText (): string {
     return renderPrometheus([...collectPeerMetrics(this, this.startedAt), ...[...this.features.values()].flatMap((f) => f.metrics?.() ?? [])])
+  }
+
+  /**
+   * The registry view without load or stamps: equal on peers that agree on
+   * who is in the mesh and what each can do (sim-net's convergence measure).
+   */
+  membershipDigest (): string {
+    const h = createHash('sha256')
+    for (const e of this.registry()) {
+      if (!e.live) continue
+      const { load: _load, ...rest } = e.state
+      h.update(e.peerId).update(PeerState.encode({ ...rest, version: 1 }))
+    }
+    return h.digest('hex')
+  }
+
+  /** /metrics as flat names (`ecco_registry_peers{state="live"}` becomes `ecco_registry_peers_live`). */
+  flatMetrics (): Record<string, number> {
+    const out: Record<string, number> = {}
+    for (const f of collectPeerMetrics(this, this.startedAt)) {
+      for (const s of f.samples) out[[f.name, ...Object.values(s.labels ?? {})].join('_')] = s.value
+    }
+    return out
+  }
+
+  /**
+   * Like kill -9 as far as the mesh can tell: connections are torn down
+   * without a goodbye and no final announcement is made. The process lives
+   * on, so its store is closed to free the LevelDB lock for a restart.
+   */
+  async kill (): Promise<void> {
+    this.stopping ??= (async () => {
+      clearInterval(this.loadTimer)
+      clearTimeout(this.joinTimer)
+      for (const c of this.libp2p.getConnections()) c.abort(new Error('killed'))
+      await this.http?.close()
+      for (const f of [...this.features.values()].reverse()) {
+        try { await f.stop() } catch {}
+      }
+      try { await this.libp2p.stop() } catch {}
+      await this.store.close()
+    })()
+    return this.stopping
   }
 
   /** Clean shutdown: stop announcing, close libp2p, flush and close the store. */

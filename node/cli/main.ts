@@ -5,13 +5,20 @@
 import { readFileSync } from 'node:fs'
 import { ConfigError } from '../errors.js'
 import { RUN_USAGE, runPeer } from './run-peer.js'
+import { runOffload } from './offload.js'
+import { runCerts } from './certs.js'
+import { runPipeline } from './pipeline.js'
 
 /**
  * `ecco-peer <subcommand> ...`: each capability adds its own entry. A
  * subcommand gets the arguments after its name and returns an exit code; it
  * throws ConfigError for bad input (printed as one line, exit 2).
  */
-export const SUBCOMMANDS: Record<string, { summary: string, run: (argv: string[]) => Promise<number> }> = {}
+export const SUBCOMMANDS: Record<string, { summary: string, run: (argv: string[]) => Promise<number> }> = {
+  pipeline: { summary: 'pipeline descriptors: keygen, sign, validate, submit, status, trigger, stop', run: runPipeline },
+  certs: { summary: 'operator key, roadside certificates and revocations', run: runCerts },
+  offload: { summary: 'play mobile devices against a Nimbus T1 gateway (test client)', run: runOffload }
+}
 
 function version (): string {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }

@@ -4,6 +4,16 @@
  * validates the raw value (throwing ConfigError that names `path`) and
  * returns its typed form, stored in `PeerConfig.sections[key]`.
  */
+import { parseHazardsSection } from '../hazards/config.js'
+import { parseNimbusSection } from '../offload/config.js'
+import { parseCheckpointsSection } from '../checkpoints/config.js'
+import { parsePipelinesSection } from '../pipelines/config.js'
+
 export type SectionParser = (value: unknown, path: string) => unknown
 
-export const CONFIG_SECTIONS: Record<string, SectionParser> = {}
+export const CONFIG_SECTIONS: Record<string, SectionParser> = {
+  hazards: parseHazardsSection,
+  nimbus: parseNimbusSection,
+  checkpoints: parseCheckpointsSection,
+  pipelines: parsePipelinesSection
+}

@@ -13,3 +13,6 @@ export const DEFAULT_REPROVIDE_MS = 10 * 60_000
 export const MAX_SEEN_INBOUND = 4096
 /** a newcomer's first connection usually comes from its own provide query: give the provide time to land */
 export const NEWCOMER_DELAY_MS = 1000
+/** "I just found you through the DHT: look me up" — carries no data */
+export const HELLO_PROTOCOL = '/ecco/discovery/hello/1.0.0'
+export const HELLO_MIN_INTERVAL_MS = 1000

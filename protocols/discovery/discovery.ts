@@ -4,13 +4,14 @@
  * providers. Bootstrap peers are only an entry point into the DHT.
  */
 import { TypedEventEmitter, type ComponentLogger, type Connection, type ContentRouting, type Libp2pEvents, type Logger, type PeerId, type PeerStore, type Startable, type TypedEventTarget } from '@libp2p/interface'
-import type { ConnectionManager } from '@libp2p/interface-internal'
+import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import { anySignal } from 'any-signal'
 import { raceSignal } from 'race-signal'
 import { cellAndNeighbours, encodeGeohash, type Position } from '../geo/index.js'
+import type { Multiaddr } from '@multiformats/multiaddr'
 import { cellKey } from './cell-key.js'
 import {
-  DEFAULT_CELL_PRECISION, DEFAULT_INTERVAL_MS, DEFAULT_MAX_NEIGHBOURS, DEFAULT_REPROVIDE_MS, DEFAULT_ROUND_TIMEOUT_MS, FIRST_ROUND_DELAY_MS, MAX_SEEN_INBOUND, NEWCOMER_DELAY_MS
+  DEFAULT_CELL_PRECISION, DEFAULT_INTERVAL_MS, DEFAULT_MAX_NEIGHBOURS, DEFAULT_REPROVIDE_MS, DEFAULT_ROUND_TIMEOUT_MS, FIRST_ROUND_DELAY_MS, HELLO_MIN_INTERVAL_MS, HELLO_PROTOCOL, MAX_SEEN_INBOUND, NEWCOMER_DELAY_MS
 } from './constants.js'
 import type { CellDiscovery, CellDiscoveryInit, DiscoveryEvents, DiscoveryStats, Neighbour } from './index.js'
 
@@ -20,6 +21,7 @@ export interface CellDiscoveryComponents {
   connectionManager: ConnectionManager
   peerStore: PeerStore
   events: TypedEventTarget<Libp2pEvents>
+  registrar: Registrar
   logger: ComponentLogger
 }
 
@@ -40,10 +42,11 @@ export class DefaultCellDiscovery extends TypedEventEmitter<DiscoveryEvents> imp
   private backoffMs = FIRST_ROUND_DELAY_MS
   private again = false
   private foundThisRound = 0
+  private lastHelloRound = 0
   private readonly seenInbound = new Set<string>()
   private lastProvide?: { cell: string, connections: number, at: number }
   private readonly reprovideMs: number
-  readonly stats: DiscoveryStats = { rounds: 0, dhtQueries: 0, dhtQueryErrors: 0, dials: 0, dialErrors: 0 }
+  readonly stats: DiscoveryStats = { rounds: 0, dhtQueries: 0, dhtQueryErrors: 0, dials: 0, dialErrors: 0, hellosIn: 0, hellosOut: 0 }
 
   constructor (components: CellDiscoveryComponents, init: CellDiscoveryInit) {
     super()
@@ -64,9 +67,14 @@ export class DefaultCellDiscovery extends TypedEventEmitter<DiscoveryEvents> imp
 
   isStarted (): boolean { return this.shutdown !== undefined }
 
-  start (): void {
+  async start (): Promise<void> {
     this.shutdown = new AbortController()
     this.components.events.addEventListener('connection:open', this.onConnection)
+    await this.components.registrar.handle(HELLO_PROTOCOL, ({ stream }) => {
+      // a hello carries nothing: it only says "look me up now"; close at once
+      stream.abort(new Error('hello'))
+      this.onHello()
+    }, { maxInboundStreams: 2, maxOutboundStreams: 2 })
   }
 
   /** The DHT needs a peer to query; the first connection starts the first round. */
@@ -76,6 +84,7 @@ export class DefaultCellDiscovery extends TypedEventEmitter<DiscoveryEvents> imp
 
   async stop (): Promise<void> {
     this.components.events.removeEventListener('connection:open', this.onConnection)
+    await this.components.registrar.unhandle(HELLO_PROTOCOL)
     this.shutdown?.abort()
     this.shutdown = undefined
     clearTimeout(this.timer)
@@ -113,6 +122,31 @@ export class DefaultCellDiscovery extends TypedEventEmitter<DiscoveryEvents> imp
     if (conn.direction === 'inbound') this.remember(id)
     if (first) this.runNow()
     else if (newcomer) this.runNow(NEWCOMER_DELAY_MS)
+  }
+
+  /**
+   * A hello from a peer that has just found us through the DHT: it provided
+   * its cell before looking us up, so a lookup now finds it. At most one
+   * hello-triggered round per HELLO_MIN_INTERVAL_MS, so hellos cannot flood.
+   */
+  private onHello (): void {
+    this.stats.hellosIn++
+    const now = Date.now()
+    if (now - this.lastHelloRound < HELLO_MIN_INTERVAL_MS) { this.again = this.round !== undefined || this.again; return }
+    this.lastHelloRound = now
+    this.runNow()
+  }
+
+  private async sayHello (id: PeerId, signal: AbortSignal): Promise<void> {
+    try {
+      const stream = await this.components.connectionManager.openConnection(id, { signal })
+        .then(async (conn) => await conn.newStream(HELLO_PROTOCOL, { signal }))
+      await stream.close({ signal })
+      this.stats.hellosOut++
+    } catch (err) {
+      this.stats.dialErrors++
+      this.log('hello to %p failed: %e', id, err)
+    }
   }
 
   private remember (id: string): void {
@@ -202,22 +236,28 @@ export class DefaultCellDiscovery extends TypedEventEmitter<DiscoveryEvents> imp
     }
   }
 
-  private async found (id: PeerId, addrs: import('@multiformats/multiaddr').Multiaddr[], cell: string, signal: AbortSignal): Promise<void> {
+  private async found (id: PeerId, addrs: Multiaddr[], cell: string, signal: AbortSignal): Promise<void> {
     const key = id.toString()
     const known = this.neighbours.get(key)
     const now = Date.now()
     if (known !== undefined) {
       known.lastSeen = now
       known.cell = cell
+      if (this.components.connectionManager.getConnections(id).length > 0) return
     } else {
       if (this.neighbours.size >= this.maxNeighbours) return
       this.neighbours.set(key, { peerId: key, cell, firstSeen: now, lastSeen: now })
       this.foundThisRound++
       this.safeDispatch('neighbour:found', { peerId: id, cell })
     }
-    if (this.components.connectionManager.getConnections(id).length > 0) return
     if (addrs.length > 0) await this.components.peerStore.merge(id, { multiaddrs: addrs }).catch(() => {})
     this.stats.dials++
+    // a new neighbour gets a hello (which dials it): we provided before this
+    // lookup, so it finds us when it looks now
+    if (known === undefined && this.provide) {
+      void this.sayHello(id, signal)
+      return
+    }
     try {
       await this.components.connectionManager.openConnection(id, { signal })
     } catch (err) {

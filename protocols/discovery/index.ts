@@ -57,6 +57,8 @@ export interface DiscoveryStats {
   dhtQueryErrors: number
   dials: number
   dialErrors: number
+  hellosIn: number
+  hellosOut: number
 }
 
 export interface DiscoveryEvents {

@@ -37,23 +37,32 @@ async function probeNode (name: string, emulator: LinkEmulator): Promise<Libp2p>
 export async function createLinkProbe (emulator: LinkEmulator, names: [string, string] = ['probe-a', 'probe-b']): Promise<LinkProbe> {
   const a = await probeNode(names[0], emulator)
   const b = await probeNode(names[1], emulator)
-  const stream: Stream = await a.dialProtocol(b.getMultiaddrs()[0], PROBE_PROTOCOL)
-  const feed = new Feed()
-  void stream.sink(feed.source()).catch(() => {})
-  const reader = stream.source[Symbol.asyncIterator]()
+  let session: { feed: Feed, reader: AsyncIterator<{ byteLength: number }> } | undefined
+  const open = async (): Promise<{ feed: Feed, reader: AsyncIterator<{ byteLength: number }> }> => {
+    const stream: Stream = await a.dialProtocol(b.getMultiaddrs()[0], PROBE_PROTOCOL)
+    const feed = new Feed()
+    void stream.sink(feed.source()).catch(() => {})
+    return { feed, reader: stream.source[Symbol.asyncIterator]() }
+  }
+  const once = async (size: number): Promise<number> => {
+    session ??= await open()
+    const { feed, reader } = session
+    const start = performance.now()
+    feed.push(new Uint8Array(size))
+    for (let got = 0; got < size;) {
+      const r = await reader.next()
+      if (r.done === true) { session = undefined; throw new Error('probe stream ended') }
+      got += r.value.byteLength
+    }
+    return performance.now() - start
+  }
   return {
     roundTrip: async (size = 32) => {
-      const start = performance.now()
-      feed.push(new Uint8Array(size))
-      for (let got = 0; got < size;) {
-        const r = await reader.next()
-        if (r.done === true) throw new Error('probe stream ended')
-        got += r.value.byteLength
-      }
-      return performance.now() - start
+      // a stream the connection manager closed while idle is reopened once
+      try { return await once(size) } catch { session = undefined; return await once(size) }
     },
     stop: async () => {
-      feed.end()
+      session?.feed.end()
       await Promise.all([a.stop(), b.stop()])
     }
   }

@@ -10,6 +10,7 @@ import { defaultConfig } from '../../node/config/parse.js'
 import type { PeerConfig } from '../../node/config/schema.js'
 import { createLogger } from '../../node/logger.js'
 import { createEccoPeer, type EccoPeer } from '../../node/peer.js'
+import type { PeerFeatureFactory } from '../../node/features.js'
 import type { Position } from '../../protocols/index.js'
 
 export interface TestPeerOptions {
@@ -19,6 +20,8 @@ export interface TestPeerOptions {
   dataDir?: string
   heartbeatMs?: number
   config?: Partial<PeerConfig>
+  /** @default DEFAULT_FEATURES */
+  features?: PeerFeatureFactory[]
 }
 
 /** Blocks connections to a changeable set of peers: a partition without touching the network. */
@@ -52,7 +55,7 @@ export class TestMesh {
       ...opts.config
     }
     const gater = new PartitionGater()
-    const peer = await createEccoPeer({ config, log: createLogger({ level: 'error', base: { peer: opts.name } }), connectionGater: gater })
+    const peer = await createEccoPeer({ config, log: createLogger({ level: 'error', base: { peer: opts.name } }), connectionGater: gater, ...(opts.features === undefined ? {} : { features: opts.features }) })
     await peer.start()
     this.peers.push(peer)
     this.gaters.set(peer, gater)

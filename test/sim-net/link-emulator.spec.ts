@@ -79,10 +79,16 @@ describe('link emulator (real libp2p peers on loopback)', () => {
     const chunk = new Uint8Array(16 * 1024).fill(1)
     await stream.sink((async function * () { for (let sent = 0; sent < total; sent += chunk.byteLength) yield chunk })())
     await waitFor(() => b.drained.reduce((s, d) => s + d.bytes, 0) >= total, 20_000, 'all bytes drained')
-    const first = b.drained[0]
-    const last = b.drained[b.drained.length - 1]
-    const bytes = b.drained.slice(1).reduce((s, d) => s + d.bytes, 0)
-    const mbps = bytes * 8 / 1000 / (last.t - first.t)
+    // rate between the 5% and 95% marks: a scheduling hiccup of this shared machine at either end does not count
+    let acc = 0
+    const at = (frac: number): { t: number, bytes: number } => {
+      acc = 0
+      for (const d of b.drained) { acc += d.bytes; if (acc >= frac * total) return { t: d.t, bytes: acc } }
+      return { t: b.drained[b.drained.length - 1].t, bytes: acc }
+    }
+    const lo = at(0.05)
+    const hi = at(0.95)
+    const mbps = (hi.bytes - lo.bytes) * 8 / 1000 / (hi.t - lo.t)
     // payload throughput is a little under the wire rate: Noise and Yamux add headers
     assert.ok(mbps > 8 * 0.9 && mbps <= 8 * 1.05, `payload throughput ${mbps.toFixed(3)} Mbit/s, expected 8 Mbit/s -10%/+5%`)
     emu.close()
@@ -93,11 +99,11 @@ describe('link emulator (real libp2p peers on loopback)', () => {
     const emu = createLinkEmulator({ links: links({ latencyMs: 10, loss }), seed: 6, minRtoMs: 40 })
     const [a, b] = await pair(emu, 'loss')
     const rtts = await roundTrips(a, b, 200)
-    // a lost 32-byte segment waits RTT + minRto = 60 ms more; anything over 50 ms was retransmitted
-    const late = rtts.filter(r => r > 50).length / rtts.length
+    // a lost 32-byte segment waits RTT + minRto = 60 ms more (>= 80 ms in all); on time is 20 ms
+    const late = rtts.filter(r => r > 65).length / rtts.length
     const expected = 1 - (1 - loss) ** 2
     assert.ok(Math.abs(late - expected) <= 0.08, `late share ${late.toFixed(3)}, expected ${expected.toFixed(3)} +- 0.08`)
-    const onTime = median(rtts.filter(r => r <= 50)) - base
+    const onTime = median(rtts.filter(r => r <= 65)) - base
     assert.ok(Math.abs(onTime - 20) <= 2, `on-time RTT ${onTime.toFixed(2)} ms over baseline, expected 20 ms +- 10%`)
     const s = emu.stats().classes.default
     const rate = s.lostSegments / s.segments

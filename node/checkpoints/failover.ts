@@ -1,0 +1,86 @@
+/**
+ * Failover: when the host of an instance is declared gone (registry `peer:gone`, and
+ * on every reconcile tick in case an event was missed), each live holder of a copy
+ * computes the same resumer, the live holder closest to the instance key. That peer
+ * fetches the newest checkpoint from the other holders, bumps the epoch in the holders
+ * CRDT (fencing the old copy) and resumes the EF from it.
+ */
+import { CheckpointMessage, chooseResumer, claimWins, type EpochClaim, type ReplicaRecord } from '../../protocols/index.js'
+import { decodeCheckpoint } from '../../unikernels/index.js'
+import { snapshotOf } from './host.js'
+import { newer, versionOf } from './replica-store.js'
+import type { CheckpointService } from './service.js'
+
+const FETCH_TIMEOUT_MS = 1000
+
+/** The host claim in force for a record: the CRDT's, or the record's own if newer. */
+export function currentClaim (svc: CheckpointService, r: ReplicaRecord): EpochClaim {
+  const fromRecord = { epoch: Number(r.epoch), host: r.host }
+  const c = svc.holders.current(r.instance)
+  return c === undefined || claimWins(fromRecord, c) ? fromRecord : c
+}
+
+/** Live peers holding a copy of the instance, other than the gone host. */
+export function liveHolders (svc: CheckpointService, r: ReplicaRecord, goneHost: string): string[] {
+  const all = new Set([...r.replicaSet, ...svc.holders.holders(r.instance).map((h) => h.peer), svc.self])
+  return [...all].filter((p) => (p !== goneHost || p === svc.self) && svc.isLive(p))
+}
+
+/** One pass over every copy this peer holds: resume those whose host is gone and that fall to us. */
+export function reconcile (svc: CheckpointService): void {
+  if (svc.draining) return
+  for (const r of svc.replicas.all()) {
+    if (svc.hosted.has(r.instance) || svc.resuming.has(r.instance)) continue
+    const claim = currentClaim(svc, r)
+    const hostUp = claim.host === svc.self ? false : svc.isLive(claim.host)
+    if (hostUp) continue
+    const holders = liveHolders(svc, r, claim.host)
+    if (chooseResumer(r.instance, holders) !== svc.self) continue
+    svc.resuming.add(r.instance)
+    takeOver(svc, r.instance, claim, holders.filter((p) => p !== svc.self))
+      .catch((err: Error) => { svc.log.warn('failover failed', { instance: r.instance, error: err.message }) })
+      .finally(() => { svc.resuming.delete(r.instance) })
+  }
+}
+
+async function newest (svc: CheckpointService, instance: string, others: string[]): Promise<ReplicaRecord | undefined> {
+  let best = svc.replicas.get(instance)
+  const answers = await Promise.allSettled(others.map(async (p) => await svc.network.request(p, { kind: CheckpointMessage.Kind.FETCH, instance }, { timeoutMs: FETCH_TIMEOUT_MS })))
+  for (const a of answers) {
+    if (a.status !== 'fulfilled' || a.value.descriptor === undefined) continue
+    const m = a.value
+    const r: ReplicaRecord = { instance, epoch: m.epoch, seq: m.seq, descriptor: m.descriptor, checkpoint: m.checkpoint, outbox: m.outputs, replicaSet: m.replicaSet, host: m.reason, storedAt: Date.now() }
+    if (best === undefined || newer(versionOf(r), versionOf(best))) best = r
+  }
+  return best
+}
+
+async function takeOver (svc: CheckpointService, instance: string, gone: EpochClaim, others: string[]): Promise<void> {
+  const local = svc.replicas.get(instance)
+  if (local?.descriptor === undefined) return
+  // boot while the other holders answer: both take milliseconds, not one after the other
+  const booting = svc.sandboxFor(local.descriptor)
+  booting.catch(() => {})
+  const best = await newest(svc, instance, others)
+  const sandbox = await booting
+  try {
+    const now = svc.holders.current(instance)
+    // someone else resumed meanwhile and is alive, or the EF had finished: nothing to do
+    if (best?.descriptor === undefined || (now !== undefined && now.epoch > gone.epoch && now.host !== svc.self && svc.isLive(now.host)) || decodeCheckpoint(best.checkpoint).terminated) {
+      await sandbox.stop()
+      return
+    }
+    const epoch = Math.max(gone.epoch, Number(best.epoch), now?.epoch ?? 0) + 1
+    svc.claim(instance, epoch)
+    await sandbox.resume(best.checkpoint)
+    const snapshot = snapshotOf(best.checkpoint, best.outbox)
+    const peers = best.replicaSet.filter((p) => p !== svc.self)
+    svc.host(best.descriptor, epoch, sandbox, { outbox: best.outbox, replicaSet: peers, base: { epoch: Number(best.epoch), snapshot, peers } })
+    svc.counters.failovers++
+    svc.log.info('resumed EF after failover', { instance, epoch, seq: Number(best.seq), from: gone.host })
+    svc.safeDispatchEvent('ef:resumed', { detail: { instance, epoch, cause: 'failover', seq: Number(best.seq), at: Date.now() } })
+  } catch (err) {
+    await sandbox.stop().catch(() => {})
+    throw err
+  }
+}

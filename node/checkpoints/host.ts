@@ -1,0 +1,325 @@
+/**
+ * The host side of one stateful EF instance: runs its step graph in a sandbox,
+ * checkpoints after steps, streams the checkpoint (full, then deltas) to its replicas,
+ * and releases an output only once the checkpoint that covers it is stored on a
+ * quorum (output commit; quorum 0 releases at once and replicates in the background).
+ * Released outputs wait in an outbox until the sink acknowledges them; the outbox
+ * travels with every checkpoint, so a resumed copy redelivers what may be missing
+ * and the sink drops what it already has.
+ */
+import {
+  CheckpointMessage, FencedError, NeedFullCheckpointError, chooseReplicas, encodedEntries, makeDelta,
+  type CheckpointNetwork, type EfOutputRecord, type InstanceDescriptor
+} from '../../protocols/index.js'
+import { decodeCheckpoint, type CheckpointState, type EfOutput, type Sandbox } from '../../unikernels/index.js'
+
+export type InstanceStatus = 'running' | 'suspended' | 'migrated' | 'fenced' | 'terminated' | 'stopped' | 'failed'
+
+export interface HostContext {
+  self: string
+  network: CheckpointNetwork
+  /** live checkpoint peers other than this one, in any order */
+  replicaCandidates: () => string[]
+  isLive: (peer: string) => boolean
+  log: (msg: string, fields?: Record<string, unknown>) => void
+  onRelease: (o: { instance: string, epoch: number, seq: number, data: Uint8Array }) => void
+  onStatus: (instance: string, status: InstanceStatus, epoch: number) => void
+}
+
+export interface HostTuning {
+  /** checkpoint at least every this many steps even without outputs @default 16 */
+  maxStepsBetweenCheckpoints: number
+  /** released outputs the sink has not acknowledged before stepping pauses @default 1024 */
+  maxOutbox: number
+  /** back-off after a failed replica or sink request @default 200 */
+  retryMs: number
+  /** deadline of one replica or sink request @default 2000 */
+  requestTimeoutMs: number
+}
+
+/** A checkpoint as the host keeps it: bytes, decoded state, encoded entries for deltas. */
+export interface CheckpointSnapshot {
+  seq: number
+  bytes: Uint8Array
+  state: CheckpointState
+  entries: Map<string, Uint8Array>
+  /** outbox carried with this checkpoint */
+  outbox: EfOutputRecord[]
+}
+
+interface ReplicaLink {
+  peer: string
+  acked?: { epoch: number, seq: number, entries: Map<string, Uint8Array> }
+  inflight: boolean
+  retry?: ReturnType<typeof setTimeout>
+  failures?: number
+}
+
+export function snapshotOf (bytes: Uint8Array, outbox: EfOutputRecord[]): CheckpointSnapshot {
+  const state = decodeCheckpoint(bytes)
+  return { seq: state.steps, bytes, state, entries: encodedEntries(state), outbox }
+}
+
+export class HostedInstance {
+  readonly descriptor: InstanceDescriptor
+  readonly epoch: number
+  readonly sandbox: Sandbox
+  status: InstanceStatus = 'running'
+  replicaSet: string[] = []
+  /** released outputs not yet acknowledged by the sink */
+  outbox: EfOutputRecord[]
+  latest?: CheckpointSnapshot
+  readonly links = new Map<string, ReplicaLink>()
+  private readonly ctx: HostContext
+  private readonly tuning: HostTuning
+  private readonly abort = new AbortController()
+  private loopDone: Promise<void> = Promise.resolve()
+  private wakePause?: () => void
+  private delivering = false
+  private waiters: Array<{ seq: number, resolve: () => void, reject: (e: Error) => void }> = []
+  private outboxWaiters: Array<() => void> = []
+  private stepsSinceCheckpoint = 0
+
+  constructor (ctx: HostContext, tuning: HostTuning, init: { descriptor: InstanceDescriptor, epoch: number, sandbox: Sandbox, outbox?: EfOutputRecord[], base?: { epoch: number, snapshot: CheckpointSnapshot, peers: string[] }, replicaSet?: string[] }) {
+    this.ctx = ctx
+    this.tuning = tuning
+    this.descriptor = init.descriptor
+    this.epoch = init.epoch
+    this.sandbox = init.sandbox
+    this.outbox = init.outbox ?? []
+    this.replicaSet = (init.replicaSet ?? []).filter((p) => p !== ctx.self)
+    // replicas of the previous epoch most likely hold its last checkpoint: try deltas against it
+    if (init.base !== undefined) {
+      for (const peer of init.base.peers) this.links.set(peer, { peer, inflight: false, acked: { epoch: init.base.epoch, seq: init.base.snapshot.seq, entries: init.base.snapshot.entries } })
+    }
+  }
+
+  get instance (): string { return this.descriptor.instance }
+
+  /** Starts stepping: the first commit replicates the starting checkpoint at this epoch. */
+  start (): void {
+    this.status = 'running'
+    this.loopDone = this.loop().catch((err: Error) => {
+      if (this.status !== 'running') return
+      this.ctx.log('EF instance failed', { instance: this.instance, error: err.message })
+      void this.finish('failed')
+    })
+  }
+
+  private async loop (): Promise<void> {
+    await this.commit([])
+    while (this.status === 'running') {
+      if (this.descriptor.sink !== '' && this.outbox.length >= this.tuning.maxOutbox) {
+        await new Promise<void>((resolve) => { this.outboxWaiters.push(resolve) })
+        continue
+      }
+      const r = await this.sandbox.steps(1)
+      this.stepsSinceCheckpoint++
+      if (r.outputs.length > 0 || r.terminated || this.stepsSinceCheckpoint >= this.tuning.maxStepsBetweenCheckpoints) await this.commit(r.outputs)
+      if (r.terminated) { await this.finish('terminated'); return }
+      if (this.descriptor.stepIntervalMs > 0) await this.pause(this.descriptor.stepIntervalMs)
+    }
+  }
+
+  /** The EF's own pacing between steps; suspend and stop cut it short. */
+  private async pause (ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const done = (): void => { clearTimeout(t); this.abort.signal.removeEventListener('abort', done); this.wakePause = undefined; resolve() }
+      const t = setTimeout(done, ms)
+      this.wakePause = done
+      this.abort.signal.addEventListener('abort', done, { once: true })
+    })
+  }
+
+  /** Checkpoint, replicate to a quorum, then release the outputs. */
+  private async commit (outputs: EfOutput[]): Promise<void> {
+    const fresh = outputs.map((o) => ({ seq: BigInt(o.seq), data: o.bytes }))
+    const snap = snapshotOf(await this.sandbox.checkpoint(), [...this.outbox, ...fresh])
+    this.stepsSinceCheckpoint = 0
+    this.latest = snap
+    this.refreshReplicas()
+    for (const peer of this.replicaSet) this.pump(peer)
+    if (this.descriptor.quorum > 0) await this.quorum(snap.seq)
+    if (this.status !== 'running' && this.status !== 'suspended') return
+    this.outbox.push(...fresh)
+    for (const o of fresh) this.ctx.onRelease({ instance: this.instance, epoch: this.epoch, seq: Number(o.seq), data: o.data })
+    if (this.descriptor.sink === '') this.outbox = []
+    else void this.deliver()
+  }
+
+  /**
+   * Keeps k replicas: live ones stay (their deltas keep working), gaps are filled by the
+   * rule from live candidates, and only when none is left do unreachable ones stay in the
+   * set, so an isolated host keeps retrying them and learns of a newer epoch on heal.
+   */
+  private refreshReplicas (): void {
+    const k = this.descriptor.replicas
+    const live = this.ctx.replicaCandidates()
+    const keep = this.replicaSet.filter((p) => live.includes(p))
+    if (keep.length >= k && keep.length === this.replicaSet.length) return
+    for (const p of chooseReplicas(this.instance, live, live.length, this.ctx.self)) {
+      if (keep.length >= k) break
+      if (!keep.includes(p)) keep.push(p)
+    }
+    for (const p of this.replicaSet) {
+      if (keep.length >= k) break
+      if (!keep.includes(p)) keep.push(p)
+    }
+    this.replicaSet = keep
+  }
+
+  private ackedCount (seq: number): number {
+    let n = 0
+    for (const peer of this.replicaSet) {
+      const a = this.links.get(peer)?.acked
+      if (a !== undefined && a.epoch === this.epoch && a.seq >= seq) n++
+    }
+    return n
+  }
+
+  private async quorum (seq: number): Promise<void> {
+    if (this.ackedCount(seq) >= this.descriptor.quorum) return
+    await new Promise<void>((resolve, reject) => { this.waiters.push({ seq, resolve, reject }) })
+  }
+
+  private settleWaiters (): void {
+    this.waiters = this.waiters.filter((w) => {
+      if (this.ackedCount(w.seq) < this.descriptor.quorum) return true
+      w.resolve()
+      return false
+    })
+  }
+
+  /** Sends the newest checkpoint to one replica; one request in flight per replica. */
+  private pump (peer: string): void {
+    let link = this.links.get(peer)
+    if (link === undefined) { link = { peer, inflight: false }; this.links.set(peer, link) }
+    if (link.inflight || link.retry !== undefined) return
+    const snap = this.latest
+    if (snap === undefined || (this.status !== 'running' && this.status !== 'suspended')) return
+    const a = link.acked
+    if (a !== undefined && a.epoch === this.epoch && a.seq >= snap.seq) return
+    link.inflight = true
+    void this.store(link, snap).finally(() => {
+      link.inflight = false
+      if (this.replicaSet.includes(peer)) this.pump(peer)
+    })
+  }
+
+  private async store (link: ReplicaLink, snap: CheckpointSnapshot): Promise<void> {
+    const a = link.acked
+    const msg: Partial<CheckpointMessage> & { kind: CheckpointMessage.Kind } = {
+      kind: CheckpointMessage.Kind.STORE,
+      instance: this.instance,
+      epoch: BigInt(this.epoch),
+      seq: BigInt(snap.seq),
+      outputs: snap.outbox,
+      replicaSet: this.replicaSet
+    }
+    if (a === undefined) {
+      msg.descriptor = this.descriptor
+      msg.checkpoint = snap.bytes
+    } else {
+      msg.delta = makeDelta(a.entries, snap.state, snap.entries, a.epoch, a.seq)
+    }
+    try {
+      await this.ctx.network.request(link.peer, msg, { signal: this.abort.signal, timeoutMs: this.tuning.requestTimeoutMs })
+      link.acked = { epoch: this.epoch, seq: snap.seq, entries: snap.entries }
+      this.settleWaiters()
+    } catch (err) {
+      if (err instanceof FencedError) { this.fence(err.currentEpoch); return }
+      if (err instanceof NeedFullCheckpointError) { link.acked = undefined; return }
+      if (this.status !== 'running' && this.status !== 'suspended') return
+      this.ctx.log('replica store failed', { instance: this.instance, replica: link.peer, error: (err as Error).message })
+      const before = this.replicaSet.join()
+      if (!this.ctx.isLive(link.peer)) this.refreshReplicas()
+      if (this.replicaSet.join() !== before) {
+        for (const p of this.replicaSet) this.pump(p)
+        if (!this.replicaSet.includes(link.peer)) { this.links.delete(link.peer); return }
+      }
+      link.failures = (link.failures ?? 0) + 1
+      const backoff = Math.min(2000, this.tuning.retryMs * 2 ** Math.min(4, link.failures - 1))
+      link.retry = setTimeout(() => { link.retry = undefined; this.pump(link.peer) }, backoff)
+      return
+    }
+    link.failures = 0
+  }
+
+  /** Delivers the outbox to the sink in order until it is empty. */
+  private async deliver (): Promise<void> {
+    if (this.delivering) return
+    this.delivering = true
+    try {
+      while (this.outbox.length > 0 && (this.status === 'running' || this.status === 'terminated')) {
+        const batch = this.outbox.slice(0, 256)
+        try {
+          const r = await this.ctx.network.request(this.descriptor.sink, { kind: CheckpointMessage.Kind.OUTPUT, instance: this.instance, epoch: BigInt(this.epoch), outputs: batch }, { signal: this.abort.signal, timeoutMs: this.tuning.requestTimeoutMs })
+          this.outbox = this.outbox.filter((o) => o.seq >= r.highWater)
+          for (const w of this.outboxWaiters.splice(0)) w()
+        } catch (err) {
+          if (err instanceof FencedError) { this.fence(err.currentEpoch); return }
+          if (this.abort.signal.aborted) return
+          await this.pause(this.tuning.retryMs)
+        }
+      }
+    } finally {
+      this.delivering = false
+    }
+  }
+
+  /** Stops stepping at a step boundary and returns the final checkpoint (live migration). */
+  async suspend (): Promise<CheckpointSnapshot> {
+    if (this.status !== 'running') throw new Error(`${this.instance}: cannot suspend, it is ${this.status}`)
+    this.status = 'suspended'
+    for (const w of this.outboxWaiters.splice(0)) w()
+    this.wakePause?.()
+    await this.loopDone
+    const snap = snapshotOf(await this.sandbox.suspend(), [...this.outbox])
+    this.ctx.onStatus(this.instance, 'suspended', this.epoch)
+    return snap
+  }
+
+  /** A migration that did not happen: carry on here. */
+  wake (): void {
+    if (this.status !== 'suspended') return
+    this.sandbox.wake()
+    this.start()
+  }
+
+  /** A newer epoch exists elsewhere: stop this copy without emitting anything more. */
+  fence (currentEpoch: number): void {
+    if (this.status === 'fenced' || this.status === 'stopped' || this.status === 'migrated') return
+    this.ctx.log('EF instance fenced', { instance: this.instance, epoch: this.epoch, currentEpoch })
+    void this.finish('fenced')
+  }
+
+  async finish (status: InstanceStatus): Promise<void> {
+    if (this.status === status) return
+    const wasTerminal = this.status === 'terminated'
+    this.status = status
+    if (status !== 'terminated') {
+      this.abort.abort()
+      for (const l of this.links.values()) clearTimeout(l.retry)
+      const err = new FencedError(`${this.instance}: ${status}`, this.epoch)
+      for (const w of this.waiters.splice(0)) w.reject(err)
+      for (const w of this.outboxWaiters.splice(0)) w()
+    }
+    if (!wasTerminal) await this.sandbox.stop().catch(() => {})
+    this.ctx.onStatus(this.instance, status, this.epoch)
+  }
+
+  view (): Record<string, unknown> {
+    return {
+      instance: this.instance,
+      image: this.descriptor.imageName,
+      epoch: this.epoch,
+      status: this.status,
+      seq: this.latest?.seq ?? 0,
+      outputSeq: this.latest?.state.outputSeq ?? 0,
+      replicas: this.replicaSet,
+      acked: Object.fromEntries([...this.links.values()].map((l) => [l.peer, l.acked === undefined ? null : { epoch: l.acked.epoch, seq: l.acked.seq }])),
+      outbox: this.outbox.length,
+      sink: this.descriptor.sink
+    }
+  }
+}

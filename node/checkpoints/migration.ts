@@ -1,0 +1,116 @@
+/**
+ * Live migration (MirageManager's workflow between peers): prepare a sandbox on the
+ * target, suspend at a step boundary, send the final checkpoint (a delta when the
+ * target already holds a replica copy), and the target resumes at the next epoch.
+ * Drain migrates every hosted instance away and withdraws the checkpoint role.
+ */
+import { CheckpointMessage, FencedError, NeedFullCheckpointError, checkpointMessage, makeDelta, orderByDistance } from '../../protocols/index.js'
+import type { HostedInstance } from './host.js'
+import type { CheckpointService } from './service.js'
+
+export interface MigrationResult {
+  instance: string
+  from: string
+  to: string
+  epoch: number
+  seq: number
+  /** suspend to the target's answer (the EF runs nowhere in between) */
+  pausedMs: number
+  totalMs: number
+  /** encoded TRANSFER message and the state part of it */
+  transferBytes: number
+  stateBytes: number
+  delta: boolean
+}
+
+/** The operation cannot start: unknown instance, not hosted here, bad target. */
+export class MigrationError extends Error {
+  static name = 'MigrationError'
+  readonly code = 'ERR_MIGRATION'
+  constructor (message = 'Migration refused') {
+    super(message)
+    this.name = 'MigrationError'
+  }
+}
+
+function transferMessage (h: HostedInstance, to: string, snap: Awaited<ReturnType<HostedInstance['suspend']>>, full: boolean): Partial<CheckpointMessage> & { kind: CheckpointMessage.Kind } {
+  const msg: Partial<CheckpointMessage> & { kind: CheckpointMessage.Kind } = {
+    kind: CheckpointMessage.Kind.TRANSFER,
+    instance: h.instance,
+    epoch: BigInt(h.epoch + 1),
+    seq: BigInt(snap.seq),
+    outputs: snap.outbox,
+    replicaSet: h.replicaSet
+  }
+  const acked = h.links.get(to)?.acked
+  if (!full && acked !== undefined && acked.epoch === h.epoch) {
+    msg.delta = makeDelta(acked.entries, snap.state, snap.entries, acked.epoch, acked.seq)
+  } else {
+    msg.descriptor = h.descriptor
+    msg.checkpoint = snap.bytes
+  }
+  return msg
+}
+
+export async function migrate (svc: CheckpointService, instance: string, to: string): Promise<MigrationResult> {
+  const h = svc.hosted.get(instance)
+  if (h === undefined || h.status !== 'running') throw new MigrationError(`instance ${instance} is not running on this peer`)
+  if (to === svc.self) throw new MigrationError(`--to: ${to} is this peer`)
+  if (!svc.isLive(to)) throw new MigrationError(`--to: peer ${to} is not live`)
+  const t0 = performance.now()
+  await svc.network.request(to, { kind: CheckpointMessage.Kind.PREPARE, instance, descriptor: h.descriptor }, { timeoutMs: 10_000 })
+  const tSuspend = performance.now()
+  const snap = await h.suspend()
+  let msg = transferMessage(h, to, snap, false)
+  try {
+    try {
+      await svc.network.request(to, msg, { timeoutMs: 10_000 })
+    } catch (err) {
+      if (!(err instanceof NeedFullCheckpointError)) throw err
+      msg = transferMessage(h, to, snap, true)
+      await svc.network.request(to, msg, { timeoutMs: 10_000 })
+    }
+  } catch (err) {
+    if (err instanceof FencedError) h.fence(err.currentEpoch)
+    else h.wake()
+    throw err
+  }
+  const tDone = performance.now()
+  await h.finish('migrated')
+  svc.counters.migrationsOut++
+  return {
+    instance,
+    from: svc.self,
+    to,
+    epoch: h.epoch + 1,
+    seq: snap.seq,
+    pausedMs: tDone - tSuspend,
+    totalMs: tDone - t0,
+    transferBytes: CheckpointMessage.encode(checkpointMessage(msg)).byteLength,
+    stateBytes: msg.delta === undefined ? snap.bytes.byteLength : msg.delta.set.reduce((n, e) => n + e.key.length + e.value.byteLength, 0),
+    delta: msg.delta !== undefined
+  }
+}
+
+/** Where drain sends an instance: its closest live replica, else the closest live checkpoint peer. */
+export function drainTarget (svc: CheckpointService, h: HostedInstance): string | undefined {
+  const live = svc.replicaCandidates()
+  return orderByDistance(h.instance, h.replicaSet.filter((p) => live.includes(p)))[0] ?? orderByDistance(h.instance, live)[0]
+}
+
+/** Migrates every hosted instance away and stops taking new ones (before maintenance). */
+export async function drain (svc: CheckpointService): Promise<Array<MigrationResult | { instance: string, error: string }>> {
+  svc.draining = true
+  svc.setRole(false)
+  const results: Array<MigrationResult | { instance: string, error: string }> = []
+  for (const h of [...svc.hosted.values()]) {
+    const to = drainTarget(svc, h)
+    if (to === undefined) { results.push({ instance: h.instance, error: 'no live checkpoint peer to take it' }); continue }
+    try {
+      results.push(await migrate(svc, h.instance, to))
+    } catch (err) {
+      results.push({ instance: h.instance, error: (err as Error).message })
+    }
+  }
+  return results
+}

@@ -1,0 +1,53 @@
+/**
+ * The `pipelines:` section of a peer config. Without it the peer runs no
+ * pipelines (the feature is off).
+ *
+ * ```yaml
+ * pipelines:
+ *   trustedIssuers: [z4MX...]      # issuer public keys (ecco-peer pipeline keygen prints one)
+ *   roles: [nuc]                    # capability tags stages may need (needs.roles)
+ *   catalogueDir: dist/unikernels/images
+ * ```
+ */
+import { IssuerKeyError, parseIssuer } from '../../protocols/index.js'
+import { ConfigError } from '../errors.js'
+import { asArray, asBoolean, asNumber, asObj, asString, rejectUnknown } from '../config/fields.js'
+
+export interface PipelinesConfig {
+  /** formatIssuer form of every trusted issuer key */
+  trustedIssuers: string[]
+  /** extra registry roles (needs.roles) */
+  roles: string[]
+  /** EF catalogue folder; undefined = the build's dist/unikernels/images */
+  catalogueDir?: string
+  /** boot a fresh EF for every run (thesis measurements) instead of keeping it booted */
+  bootPerRun: boolean
+  /** how long acked bundles are kept for resending to a substitute (ms) */
+  retainMs: number
+}
+
+export const PIPELINES_SECTION = 'pipelines'
+
+export const DEFAULT_PIPELINES_CONFIG: PipelinesConfig = { trustedIssuers: [], roles: [], bootPerRun: false, retainMs: 60_000 }
+
+export function parsePipelinesSection (value: unknown, path: string): PipelinesConfig {
+  const o = asObj(value ?? {}, path)
+  rejectUnknown(o, ['trustedIssuers', 'roles', 'catalogueDir', 'bootPerRun', 'retainMs'], path)
+  const trustedIssuers = o.trustedIssuers === undefined
+    ? []
+    : asArray(o.trustedIssuers, `${path}.trustedIssuers`).map((k, i) => {
+      const p = `${path}.trustedIssuers[${i}]`
+      try { return parseIssuer(asString(k, p)) } catch (err) {
+        if (err instanceof IssuerKeyError) throw new ConfigError(`${p}: ${err.message}`)
+        throw err
+      }
+    })
+  const out: PipelinesConfig = {
+    trustedIssuers,
+    roles: o.roles === undefined ? [] : asArray(o.roles, `${path}.roles`).map((r, i) => asString(r, `${path}.roles[${i}]`)),
+    bootPerRun: o.bootPerRun === undefined ? false : asBoolean(o.bootPerRun, `${path}.bootPerRun`),
+    retainMs: o.retainMs === undefined ? DEFAULT_PIPELINES_CONFIG.retainMs : asNumber(o.retainMs, `${path}.retainMs`, { min: 0, max: 86_400_000, integer: true })
+  }
+  if (o.catalogueDir !== undefined) out.catalogueDir = asString(o.catalogueDir, `${path}.catalogueDir`)
+  return out
+}

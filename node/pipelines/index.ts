@@ -1,0 +1,35 @@
+/**
+ * @packageDocumentation
+ * Pipelines negotiated between peers (issue 4): the peer feature that accepts
+ * signed descriptors, bids, places stages with the deterministic rule, runs
+ * its stage instances as EFs, moves bundles through persisted queues, fails
+ * over, preempts by priority and resumes after kill -9.
+ *
+ * Enable it with a `pipelines:` config section (`trustedIssuers`, `roles`,
+ * `catalogueDir`, `bootPerRun`, `retainMs`) and `pipelinesFeature` in
+ * DEFAULT_FEATURES. The running feature is `peer.features.get('pipelines')`.
+ *
+ * Hooks for other features:
+ * - `pipeline:output` (PipelineOutput) fires on the peer that ran a finale
+ *   stage with `output: sink`, once per EF output: `{ pipelineId, run, stage,
+ *   slot, bytes, final: true, partial, degraded, trace }`. The black-ice
+ *   pipeline's hazard-broadcaster emits its 40-byte hazard records here
+ *   (decode with unikernels' `decodeHazard`): the hazards feature signs and
+ *   publishes them as DENM warnings.
+ * - `retarget(pipelineId, stage, newPeerId)` moves this peer's queued and
+ *   retained bundles for a stage to a new host (migration of a stateful stage).
+ * - `sac` is the peer's Sensor Access Controller (inject conditions for sims).
+ *
+ * @example
+ * ```ts
+ * const pipelines = peer.features.get('pipelines') as PipelinesFeature
+ * pipelines.addEventListener('pipeline:output', (e) => {
+ *   if (e.detail.pipelineId === 'black-ice') publishDenm(decodeHazard(e.detail.bytes))
+ * })
+ * ```
+ */
+export { PipelinesFeature, pipelinesFeature } from './feature.js'
+export { parsePipelinesSection, PIPELINES_SECTION, DEFAULT_PIPELINES_CONFIG } from './config.js'
+export type { PipelinesConfig } from './config.js'
+export type { PipelineOutput, PipelineRunEvent, PipelinesEvents } from './events.js'
+export { BundleQueues } from './queues.js'

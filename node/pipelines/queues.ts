@@ -1,0 +1,158 @@
+/**
+ * The network module's persisted queues (thesis: inbound/outbound bundle
+ * queues, hot restart) in the peer's `queues` sublevel:
+ *   i/<bundleKey>            inbound, received and not yet consumed by an EF
+ *   o/<peer>/<bundleKey>     outbound, not yet acknowledged by <peer>
+ *   s/<peer>/<bundleKey>     sent and acked, retained for resending to a substitute
+ *   d/<bundleKey>            seen (dedup), with the time it was seen
+ *   j/<pipeline>/<stage>/<run>  a join that fired (late bundles are dropped)
+ * Every change is one LevelDB batch, so kill -9 leaves each step done or not done.
+ */
+import type { Sublevel } from '../store.js'
+
+export interface OutboundEntry { target: string, key: string, bytes: Uint8Array }
+export interface InboundEntry { key: string, bytes: Uint8Array }
+
+type Op = { type: 'put', key: string, value: Uint8Array } | { type: 'del', key: string }
+
+const stamp = (now: number): Uint8Array => {
+  const b = new Uint8Array(8)
+  new DataView(b.buffer).setFloat64(0, now)
+  return b
+}
+const readStamp = (b: Uint8Array): number => new DataView(b.buffer, b.byteOffset, 8).getFloat64(0)
+const range = (prefix: string): { gte: string, lt: string } => ({ gte: prefix, lt: prefix + '\xff' })
+
+export class BundleQueues {
+  private readonly db: Sublevel
+  /** keys being accepted right now: a concurrent duplicate must not pass the check */
+  private readonly accepting = new Set<string>()
+
+  constructor (db: Sublevel) { this.db = db }
+
+  /** Persists an inbound bundle unless seen before; false = duplicate. */
+  async acceptInbound (key: string, bytes: Uint8Array, now = Date.now()): Promise<boolean> {
+    if (this.accepting.has(key)) return false
+    this.accepting.add(key)
+    try {
+      if (await this.db.get(`d/${key}`) !== undefined) return false
+      await this.db.batch([
+        { type: 'put', key: `d/${key}`, value: stamp(now) },
+        { type: 'put', key: `i/${key}`, value: bytes }
+      ])
+      return true
+    } finally {
+      this.accepting.delete(key)
+    }
+  }
+
+  async inbound (pipelineId: string): Promise<InboundEntry[]> {
+    const out: InboundEntry[] = []
+    for await (const [k, v] of this.db.iterator(range(`i/${pipelineId}/`))) out.push({ key: k.slice(2), bytes: v })
+    return out
+  }
+
+  async outbound (target: string, limit = 64): Promise<OutboundEntry[]> {
+    const out: OutboundEntry[] = []
+    for await (const [k, v] of this.db.iterator({ ...range(`o/${target}/`), limit })) out.push({ target, key: k.slice(3 + target.length), bytes: v })
+    return out
+  }
+
+  /** Targets with pending outbound bundles (for resuming after a restart). */
+  async targets (): Promise<string[]> {
+    const out = new Set<string>()
+    for await (const k of this.db.keys(range('o/'))) out.add(k.slice(2, k.indexOf('/', 2)))
+    return [...out]
+  }
+
+  async countOutbound (): Promise<number> {
+    let n = 0
+    for await (const _ of this.db.keys(range('o/'))) n++
+    return n
+  }
+
+  /**
+   * One step of a stage instance, atomically: the inputs it consumed leave the
+   * inbound queue, its outputs enter the outbound queues (remote targets) or
+   * the inbound queue (stages on this peer), and a join's firing is recorded.
+   */
+  async commit (step: { consumed: string[], outbound: OutboundEntry[], local: InboundEntry[], joined?: string }, now = Date.now()): Promise<InboundEntry[]> {
+    const ops: Op[] = step.consumed.map((k) => ({ type: 'del', key: `i/${k}` }))
+    for (const o of step.outbound) ops.push({ type: 'put', key: `o/${o.target}/${o.key}`, value: o.bytes })
+    const fresh: InboundEntry[] = []
+    for (const l of step.local) {
+      // a re-run after a crash recreates the same keys: keep the first copy only
+      if (await this.db.get(`d/${l.key}`) !== undefined) continue
+      ops.push({ type: 'put', key: `d/${l.key}`, value: stamp(now) }, { type: 'put', key: `i/${l.key}`, value: l.bytes })
+      fresh.push(l)
+    }
+    if (step.joined !== undefined) ops.push({ type: 'put', key: `j/${step.joined}`, value: stamp(now) })
+    if (ops.length > 0) await this.db.batch(ops)
+    return fresh
+  }
+
+  async joined (key: string): Promise<boolean> {
+    return await this.db.get(`j/${key}`) !== undefined
+  }
+
+  /** The receiver has it: drop from outbound, retain a copy for a possible substitute. */
+  async acked (target: string, keys: Array<{ key: string, bytes: Uint8Array }>, retain: boolean, now = Date.now()): Promise<void> {
+    const ops: Op[] = []
+    for (const { key, bytes } of keys) {
+      ops.push({ type: 'del', key: `o/${target}/${key}` })
+      if (retain) {
+        const v = new Uint8Array(8 + bytes.byteLength)
+        v.set(stamp(now))
+        v.set(bytes, 8)
+        ops.push({ type: 'put', key: `s/${target}/${key}`, value: v })
+      }
+    }
+    await this.db.batch(ops)
+  }
+
+  /**
+   * Moves every queued (and retained) bundle of `pipelineId` for `toStage` from
+   * `from` to `to`: the upstream half of a failover or migration.
+   */
+  async retarget (pipelineId: string, toStage: string, from: string, to: string): Promise<number> {
+    const ops: Op[] = []
+    const matches = (key: string): boolean => key.split('/')[3] === toStage
+    for await (const [k, v] of this.db.iterator(range(`o/${from}/${pipelineId}/`))) {
+      const key = k.slice(3 + from.length)
+      if (!matches(key)) continue
+      ops.push({ type: 'del', key: k }, { type: 'put', key: `o/${to}/${key}`, value: v })
+    }
+    for await (const [k, v] of this.db.iterator(range(`s/${from}/${pipelineId}/`))) {
+      const key = k.slice(3 + from.length)
+      if (!matches(key)) continue
+      ops.push({ type: 'del', key: k }, { type: 'put', key: `o/${to}/${key}`, value: v.subarray(8) })
+    }
+    if (ops.length > 0) await this.db.batch(ops)
+    return ops.length / 2
+  }
+
+  /** Forgets retained copies and dedup marks older than `maxAgeMs`. */
+  async prune (maxAgeMs: number, now = Date.now()): Promise<number> {
+    const ops: Op[] = []
+    for (const prefix of ['s/', 'd/', 'j/']) {
+      for await (const [k, v] of this.db.iterator(range(prefix))) {
+        if (now - readStamp(v) > maxAgeMs) ops.push({ type: 'del', key: k })
+      }
+    }
+    if (ops.length > 0) await this.db.batch(ops)
+    return ops.length
+  }
+
+  /** Drops everything queued for a stopped or expired pipeline (dedup marks stay). */
+  async dropPipeline (pipelineId: string): Promise<number> {
+    const ops: Op[] = []
+    for await (const k of this.db.keys(range(`i/${pipelineId}/`))) ops.push({ type: 'del', key: k })
+    for (const prefix of ['o/', 's/']) {
+      for await (const k of this.db.keys(range(prefix))) {
+        if (k.split('/')[2] === pipelineId) ops.push({ type: 'del', key: k })
+      }
+    }
+    if (ops.length > 0) await this.db.batch(ops)
+    return ops.length
+  }
+}

@@ -1,0 +1,213 @@
+/**
+ * One stage instance on this peer: a booted EF (kept warm, or booted per run
+ * for thesis-style measurements), fed one input at a time. A join stage
+ * collects the bundles of a run from every expected predecessor slot and
+ * fires when all are in, or after its timeout with what arrived (partial).
+ */
+import { InputSource, Role, type Bundle, type PipelineDescriptor, type Stage, type Trace } from '../../protocols/index.js'
+import type { EfImage, EfOutput, Sandbox } from '../../unikernels/index.js'
+import { DEFAULT_JOIN_TIMEOUT_MS } from '../../protocols/index.js'
+
+export interface StageInput { key: string, bundle: Bundle }
+
+/** What the runner gives an instance. */
+export interface StageHost {
+  readonly descriptor: PipelineDescriptor
+  boot: (image: EfImage) => Promise<Sandbox>
+  /** predecessor slots whose bundles a join of this stage waits for (`stage.slot`) */
+  expectedSenders: (stage: Stage) => Set<string>
+  /** hands the outputs of one step to routing and persistence */
+  complete: (step: StepOutcome) => Promise<void>
+  failure: (stage: string, message: string) => void
+  /** drops inputs that arrived after their join fired */
+  discard: (keys: string[]) => Promise<void>
+  /** whether the join of this run fired before (persisted, survives restarts) */
+  joined: (joinKey: string) => Promise<boolean>
+  bootPerRun: boolean
+}
+
+export interface StepOutcome {
+  stage: Stage
+  slot: number
+  run: bigint
+  outputs: EfOutput[]
+  consumed: string[]
+  /** base of the output sequence numbers */
+  inputSeq: number
+  partial: boolean
+  degraded: boolean
+  trace: Trace
+  joinKey?: string
+}
+
+interface JoinBuffer { inputs: Map<string, StageInput>, timer?: ReturnType<typeof setTimeout> }
+
+const emptyTrace = (now: number): Trace => ({ bootMs: 0, computeMs: 0, intraMs: 0, networkMs: 0, startedAtMs: now, sentAtMs: now, hops: 0 })
+
+export class StageInstance {
+  private sandbox?: Sandbox
+  private chain: Promise<void> = Promise.resolve()
+  private readonly joins = new Map<bigint, JoinBuffer>()
+  private readonly fired = new Set<bigint>()
+  /** keys handed to this instance (a scan and a live delivery may race) */
+  private readonly delivered = new Set<string>()
+  private timer?: ReturnType<typeof setInterval>
+  private lastRun = -1n
+  private stopped = false
+  invocations = 0
+  /** runs seen per input key, to prove no EF sees a bundle twice */
+  readonly seen = new Set<string>()
+  duplicateInputs = 0
+
+  constructor (private readonly host: StageHost, readonly stage: Stage, readonly slot: number, private readonly image: EfImage, private readonly local: (key: string) => boolean) {}
+
+  get isJoin (): boolean {
+    const d = this.host.descriptor
+    if (this.stage.after.length > 1) return true
+    return this.stage.after.some((a) => { const p = d.stages.find((s) => s.name === a); return p !== undefined && (p.everyCapable || p.replicas > 1) })
+  }
+
+  /** Boots the EF now, so the first run does not wait for it. */
+  warm (): void {
+    this.enqueue(async () => {
+      if (this.sandbox === undefined && !this.stopped) this.sandbox = await this.host.boot(this.image)
+    })
+  }
+
+  /** Automatic start stages tick every intervalMs (run = time slot since issue, the same on every replica). */
+  startTicking (intervalMs: number): void {
+    if (this.stage.role !== Role.ROLE_START || this.stage.input?.source !== InputSource.INPUT_SENSORS || intervalMs <= 0) return
+    const tick = (): void => {
+      const run = BigInt(Math.floor((Date.now() - Number(this.host.descriptor.issuedAtMs)) / intervalMs))
+      if (run <= this.lastRun) return
+      this.lastRun = run
+      this.enqueue(async () => { await this.invoke(run, new Uint8Array(0), [], emptyTrace(Date.now()), false, false, 0) })
+    }
+    this.timer = setInterval(tick, intervalMs)
+    this.timer.unref?.()
+    tick()
+  }
+
+  /** A trigger: one run of a start stage with the command's payload. */
+  trigger (run: bigint, payload: Uint8Array): void {
+    if (this.stage.role !== Role.ROLE_START) return
+    const input = this.stage.input?.source === InputSource.INPUT_TRIGGER ? payload : new Uint8Array(0)
+    this.enqueue(async () => { await this.invoke(run, input, [], emptyTrace(Date.now()), false, false, 0) })
+  }
+
+  /** An inbound bundle for this stage (already persisted). */
+  deliver (input: StageInput): void {
+    if (this.stopped || this.delivered.has(input.key)) return
+    this.delivered.add(input.key)
+    if (this.delivered.size > 65_536) this.delivered.delete(this.delivered.values().next().value ?? input.key)
+    if (!this.isJoin) {
+      const b = input.bundle
+      this.enqueue(async () => { await this.invoke(b.run, b.payload, [input], this.traceOf([input]), b.partial, b.degraded, b.sequence) })
+      return
+    }
+    const run = input.bundle.run
+    if (this.fired.has(run)) { this.enqueue(async () => { await this.host.discard([input.key]) }); return }
+    let buf = this.joins.get(run)
+    if (buf === undefined) {
+      buf = { inputs: new Map() }
+      this.joins.set(run, buf)
+      const timeout = this.stage.input?.joinTimeoutMs === undefined || this.stage.input.joinTimeoutMs === 0 ? DEFAULT_JOIN_TIMEOUT_MS : this.stage.input.joinTimeoutMs
+      buf.timer = setTimeout(() => { this.fire(run, true) }, timeout)
+      buf.timer.unref?.()
+    }
+    buf.inputs.set(`${input.bundle.fromStage}.${input.bundle.fromSlot}`, input)
+    this.checkJoin(run)
+  }
+
+  /** Re-evaluates waiting joins (a predecessor slot went away). */
+  recheck (): void {
+    for (const run of [...this.joins.keys()]) this.checkJoin(run)
+  }
+
+  private checkJoin (run: bigint): void {
+    const buf = this.joins.get(run)
+    if (buf === undefined) return
+    const expected = this.host.expectedSenders(this.stage)
+    if ([...expected].every((s) => buf.inputs.has(s))) this.fire(run, false)
+  }
+
+  private fire (run: bigint, timedOut: boolean): void {
+    const buf = this.joins.get(run)
+    if (buf === undefined) return
+    this.joins.delete(run)
+    this.fired.add(run)
+    if (this.fired.size > 4096) this.fired.delete(this.fired.values().next().value ?? run)
+    clearTimeout(buf.timer)
+    const expected = this.host.expectedSenders(this.stage)
+    const partial = timedOut && ![...expected].every((s) => buf.inputs.has(s))
+    const inputs = [...buf.inputs.entries()].sort(([a], [b]) => a < b ? -1 : 1).map(([, v]) => v)
+    const payload = concat(inputs.map((i) => i.bundle.payload))
+    const degraded = inputs.some((i) => i.bundle.degraded)
+    const joinKey = `${this.host.descriptor.id}/${this.stage.name}/${run}`
+    this.enqueue(async () => {
+      if (await this.host.joined(joinKey)) { await this.host.discard(inputs.map((i) => i.key)); return }
+      await this.invoke(run, payload, inputs, this.traceOf(inputs), partial || inputs.some((i) => i.bundle.partial), degraded, 0, joinKey)
+    })
+  }
+
+  private traceOf (inputs: StageInput[]): Trace {
+    const now = Date.now()
+    // the slowest input decides when a join could start
+    const first = inputs.reduce((a, b) => (b.bundle.trace?.sentAtMs ?? 0) > (a.bundle.trace?.sentAtMs ?? 0) ? b : a)
+    const t: Trace = { ...(first.bundle.trace ?? emptyTrace(now)) }
+    const transfer = Math.max(0, now - t.sentAtMs)
+    if (this.local(first.key)) t.intraMs += transfer
+    else t.networkMs += transfer
+    t.hops++
+    return t
+  }
+
+  private enqueue (job: () => Promise<void>): void {
+    this.chain = this.chain.then(job).catch((err: Error) => { this.host.failure(this.stage.name, err.message) })
+  }
+
+  private async invoke (run: bigint, payload: Uint8Array, inputs: StageInput[], trace: Trace, partial: boolean, degraded: boolean, inputSeq: number, joinKey?: string): Promise<void> {
+    if (this.stopped) return
+    for (const i of inputs) {
+      if (this.seen.has(i.key)) this.duplicateInputs++
+      this.seen.add(i.key)
+    }
+    const t0 = performance.now()
+    if (this.sandbox === undefined || this.sandbox.status === 'failed' || this.sandbox.status === 'stopped') {
+      this.sandbox = await this.host.boot(this.image)
+      trace.bootMs += performance.now() - t0
+    }
+    const sandbox = this.sandbox
+    let outputs: EfOutput[] = []
+    try {
+      const r = await sandbox.invoke(payload)
+      trace.computeMs += r.elapsedMs
+      this.invocations++
+      if (r.status !== 'ok') this.host.failure(this.stage.name, `run ${run}: ${r.status}: ${r.reason ?? ''}`)
+      else outputs = r.outputs
+    } catch (err) {
+      this.host.failure(this.stage.name, `run ${run}: ${(err as Error).name}: ${(err as Error).message}`)
+    } finally {
+      if (this.host.bootPerRun) { this.sandbox = undefined; await sandbox.stop().catch(() => {}) }
+    }
+    await this.host.complete({ stage: this.stage, slot: this.slot, run, outputs, consumed: inputs.map((i) => i.key), inputSeq, partial, degraded, trace, joinKey })
+  }
+
+  async stop (): Promise<void> {
+    this.stopped = true
+    clearInterval(this.timer)
+    for (const b of this.joins.values()) clearTimeout(b.timer)
+    this.joins.clear()
+    await this.chain
+    await this.sandbox?.stop().catch(() => {})
+    this.sandbox = undefined
+  }
+}
+
+function concat (parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0))
+  let at = 0
+  for (const p of parts) { out.set(p, at); at += p.byteLength }
+  return out
+}

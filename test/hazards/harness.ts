@@ -1,0 +1,88 @@
+/**
+ * Roadside peers with operator certificates and vehicles, all real libp2p nodes on
+ * loopback, for the hazard tests and the benchmark.
+ */
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { generateKeyPair, publicKeyToProtobuf } from '@libp2p/crypto/keys'
+import type { PrivateKey } from '@libp2p/interface'
+import { loadOrCreateIdentity } from '../../node/identity.js'
+import { getHazards, parseHazardsSection, type HazardsFeature } from '../../node/hazards/index.js'
+import type { EccoPeer } from '../../node/peer.js'
+import { createVehicle, type Vehicle, type VehicleInit } from '../../node/vehicle/index.js'
+import { CAUSE_CODE, issueCertificate, type Position } from '../../protocols/index.js'
+import { TestMesh } from '../helpers/mesh.js'
+
+export interface RoadsideOptions {
+  name: string
+  position: Position
+  bootstrap?: string[]
+  /** @default [6, 97] */
+  causes?: number[]
+  /** @default 5000 around the position */
+  radiusM?: number
+  /** no certificate: relay only */
+  uncertified?: boolean
+  transmissionIntervalMs?: number
+  clearAfterMs?: number
+  heartbeatMs?: number
+}
+
+export class HazardMesh {
+  readonly mesh = new TestMesh()
+  readonly vehicles: Vehicle[] = []
+  operator!: PrivateKey
+  operatorFile = ''
+
+  async init (): Promise<void> {
+    this.operator = await generateKeyPair('Ed25519')
+    const dir = await this.mesh.dir('operator')
+    await mkdir(dir, { recursive: true })
+    this.operatorFile = join(dir, 'operator.pub')
+    await writeFile(this.operatorFile, publicKeyToProtobuf(this.operator.publicKey))
+  }
+
+  async roadside (o: RoadsideOptions): Promise<{ peer: EccoPeer, hazards: HazardsFeature }> {
+    const dataDir = await this.mesh.dir(o.name)
+    await mkdir(dataDir, { recursive: true })
+    const { key } = await loadOrCreateIdentity(dataDir)
+    const section: Record<string, unknown> = { operatorKeys: [this.operatorFile], revocationsDir: join(dataDir, 'revocations') }
+    if (o.uncertified !== true) {
+      const certFile = join(dataDir, 'peer.cert')
+      const now = Date.now()
+      await writeFile(certFile, await issueCertificate(this.operator, {
+        subject: key.publicKey, notBefore: now - 60_000, notAfter: now + 86_400_000,
+        causeCodes: o.causes ?? [CAUSE_CODE.adverseWeatherConditionAdhesion, CAUSE_CODE.collisionRisk],
+        area: { centre: o.position, radiusM: o.radiusM ?? 5000 }, name: o.name
+      }))
+      section.certificate = certFile
+    }
+    if (o.transmissionIntervalMs !== undefined) section.transmissionIntervalMs = o.transmissionIntervalMs
+    if (o.clearAfterMs !== undefined) section.clearAfterMs = o.clearAfterMs
+    const peer = await this.mesh.add({
+      name: o.name,
+      position: o.position,
+      dataDir,
+      ...(o.bootstrap === undefined ? {} : { bootstrap: o.bootstrap }),
+      ...(o.heartbeatMs === undefined ? {} : { heartbeatMs: o.heartbeatMs }),
+      config: { sections: { hazards: parseHazardsSection(section, 'hazards') }, discoveryIntervalMs: 5000 }
+    })
+    const hazards = getHazards(peer)
+    if (hazards === undefined) throw new Error(`${o.name}: hazards feature did not start`)
+    return { peer, hazards }
+  }
+
+  async vehicle (init: Omit<VehicleInit, 'operatorKeys' | 'listen'> & { operatorKeys?: VehicleInit['operatorKeys'] }): Promise<Vehicle> {
+    const car = await createVehicle({ operatorKeys: [this.operator.publicKey], listen: ['/ip4/127.0.0.1/tcp/0'], ...init })
+    await car.start()
+    this.vehicles.push(car)
+    return car
+  }
+
+  addrOf (peer: EccoPeer): string { return this.mesh.addrOf(peer) }
+
+  async stop (): Promise<void> {
+    await Promise.allSettled(this.vehicles.map(async (v) => { await v.stop() }))
+    await this.mesh.stop()
+  }
+}
