@@ -102,7 +102,10 @@ export class EccoPeer extends TypedEventEmitter<EccoPeerEvents> {
     pubsub.addEventListener('message', () => { this.traffic.messagesIn++ })
     await this.libp2p.start()
     state.updateState({ multiaddrs: this.multiaddrs() })
-    this.loadTimer = setInterval(() => { state.updateLoad(this.load.sample()) }, this.config.heartbeatMs)
+    this.loadTimer = setInterval(() => {
+      const load = this.load.sample()
+      if (load !== undefined) state.updateLoad(load)
+    }, this.config.heartbeatMs)
     this.loadTimer.unref?.()
     for (const factory of this.featureFactories) {
       const feature = factory(this)

@@ -8,6 +8,7 @@
  *     controlPort: 0       # loopback control API for `ecco-peer ef` / `drain`; 0 = any free port
  *     catalogue: dist/unikernels/images
  *     gcAfterMs: 60000     # drop a replica copy this long after a newer epoch superseded it
+ *     maxWorkers: 32       # EF worker threads of this peer's runtime (hosted + warm + idle)
  */
 import { ConfigError } from '../errors.js'
 import { asNumber, asObj, asString, rejectUnknown } from '../config/fields.js'
@@ -19,6 +20,7 @@ export interface CheckpointsConfig {
   controlPort: number
   catalogue?: string
   gcAfterMs: number
+  maxWorkers: number
 }
 
 export const CHECKPOINTS_SECTION = 'checkpoints'
@@ -28,10 +30,11 @@ export const DEFAULT_CHECKPOINTS_CONFIG: CheckpointsConfig = {
   quorum: 1,
   stepIntervalMs: 100,
   controlPort: 0,
-  gcAfterMs: 60_000
+  gcAfterMs: 60_000,
+  maxWorkers: 32
 }
 
-const FIELDS = ['replicas', 'quorum', 'stepIntervalMs', 'controlPort', 'catalogue', 'gcAfterMs'] as const
+const FIELDS = ['replicas', 'quorum', 'stepIntervalMs', 'controlPort', 'catalogue', 'gcAfterMs', 'maxWorkers'] as const
 
 export function parseCheckpointsSection (value: unknown, path: string): CheckpointsConfig {
   const o = value === null || value === true ? {} : asObj(value, path)
@@ -42,6 +45,7 @@ export function parseCheckpointsSection (value: unknown, path: string): Checkpoi
   if (o.stepIntervalMs !== undefined) c.stepIntervalMs = asNumber(o.stepIntervalMs, `${path}.stepIntervalMs`, { min: 0, max: 3_600_000, integer: true })
   if (o.controlPort !== undefined) c.controlPort = asNumber(o.controlPort, `${path}.controlPort`, { min: 0, max: 65535, integer: true })
   if (o.gcAfterMs !== undefined) c.gcAfterMs = asNumber(o.gcAfterMs, `${path}.gcAfterMs`, { min: 0, integer: true })
+  if (o.maxWorkers !== undefined) c.maxWorkers = asNumber(o.maxWorkers, `${path}.maxWorkers`, { min: 1, max: 1024, integer: true })
   if (o.catalogue !== undefined) c.catalogue = asString(o.catalogue, `${path}.catalogue`)
   if (c.quorum > c.replicas) throw new ConfigError(`${path}.quorum: ${c.quorum} exceeds replicas ${c.replicas}`)
   return c

@@ -20,10 +20,14 @@ export function currentClaim (svc: CheckpointService, r: ReplicaRecord): EpochCl
   return c === undefined || claimWins(fromRecord, c) ? fromRecord : c
 }
 
-/** Live peers holding a copy of the instance, other than the gone host. */
-export function liveHolders (svc: CheckpointService, r: ReplicaRecord, goneHost: string): string[] {
-  const all = new Set([...r.replicaSet, ...svc.holders.holders(r.instance).map((h) => h.peer), svc.self])
-  return [...all].filter((p) => (p !== goneHost || p === svc.self) && svc.isLive(p))
+/**
+ * Who may resume: the replica set the gone host sent with its checkpoints, plus us.
+ * Only holders of a copy from the gone host's epoch take part, since every one of them
+ * got the same replica set; a holder of an older copy leaves it to them.
+ */
+export function resumeCandidates (svc: CheckpointService, r: ReplicaRecord, gone: EpochClaim): string[] | undefined {
+  if (Number(r.epoch) !== gone.epoch || r.host !== gone.host) return undefined
+  return [...new Set([...r.replicaSet, svc.self])].filter((p) => p !== gone.host && svc.isLive(p))
 }
 
 /** One pass over every copy this peer holds: resume those whose host is gone and that fall to us. */
@@ -34,10 +38,10 @@ export function reconcile (svc: CheckpointService): void {
     const claim = currentClaim(svc, r)
     const hostUp = claim.host === svc.self ? false : svc.isLive(claim.host)
     if (hostUp) continue
-    const holders = liveHolders(svc, r, claim.host)
-    if (chooseResumer(r.instance, holders) !== svc.self) continue
+    const candidates = resumeCandidates(svc, r, claim)
+    if (candidates === undefined || chooseResumer(r.instance, candidates) !== svc.self) continue
     svc.resuming.add(r.instance)
-    takeOver(svc, r.instance, claim, holders.filter((p) => p !== svc.self))
+    takeOver(svc, r.instance, claim, candidates.filter((p) => p !== svc.self))
       .catch((err: Error) => { svc.log.warn('failover failed', { instance: r.instance, error: err.message }) })
       .finally(() => { svc.resuming.delete(r.instance) })
   }

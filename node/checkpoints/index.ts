@@ -13,7 +13,7 @@ import { CheckpointMessage } from '../../protocols/index.js'
 import type { EccoPeer } from '../peer.js'
 import type { PeerFeature } from '../features.js'
 import { counter, gauge, type MetricFamily } from '../metrics.js'
-import { CHECKPOINTS_SECTION, type CheckpointsConfig } from './config.js'
+import { CHECKPOINTS_SECTION, parseCheckpointsSection, type CheckpointsConfig } from './config.js'
 import { startControlServer, type ControlServer } from './control.js'
 import { reconcile } from './failover.js'
 import { requestHandler } from './handlers.js'
@@ -152,8 +152,9 @@ function startOptions (b: Record<string, unknown>): StartInstanceOptions {
 
 /** The feature factory for DEFAULT_FEATURES: on when the config has a `checkpoints:` section. */
 export function checkpointsFeature (peer: EccoPeer): CheckpointsFeature | undefined {
-  const config = peer.config.sections[CHECKPOINTS_SECTION] as CheckpointsConfig | undefined
-  return config === undefined ? undefined : new CheckpointsFeature(peer, config)
+  const raw = peer.config.sections[CHECKPOINTS_SECTION]
+  // parsed already when it came from YAML; parsing again fills defaults for programmatic configs
+  return raw === undefined ? undefined : new CheckpointsFeature(peer, parseCheckpointsSection(raw, CHECKPOINTS_SECTION))
 }
 
 /** Re-exported for tests that speak the wire directly. */

@@ -74,7 +74,10 @@ export class CheckpointService extends TypedEventEmitter<CheckpointsEvents> {
     this.config = config
     this.log = peer.log.child('checkpoints')
     this.self = peer.peerId.toString()
-    this.network = new CheckpointNetwork({ libp2p: peer.libp2p }, { timeoutMs: 5000 })
+    this.network = new CheckpointNetwork({
+      libp2p: peer.libp2p,
+      addressesOf: (id) => peer.libp2p.services.state.getEntry(id)?.state.multiaddrs ?? []
+    }, { timeoutMs: 5000 })
     const db = peer.store.sub('checkpoints')
     this.replicas = new ReplicaStore(db)
     this.crdtStore = new CrdtStore({ db })
@@ -83,7 +86,7 @@ export class CheckpointService extends TypedEventEmitter<CheckpointsEvents> {
 
   async open (): Promise<void> {
     this.catalogue = await loadCatalogue(this.config.catalogue === undefined ? {} : { dir: this.config.catalogue })
-    this.runtime = new EfRuntime({ log: (msg, fields) => { this.log.debug(msg, fields) } }, { idleWorkers: 1 })
+    this.runtime = new EfRuntime({ log: (msg, fields) => { this.log.debug(msg, fields) } }, { idleWorkers: 1, maxWorkers: this.config.maxWorkers })
     await this.runtime.start()
     await this.crdtStore.load(HOLDERS_DOCUMENT, this.holders.map)
     this.holders.mergeBytes(this.holders.map.encodeState())

@@ -8,6 +8,7 @@ import { RUN_USAGE, runPeer } from './run-peer.js'
 import { runOffload } from './offload.js'
 import { runCerts } from './certs.js'
 import { runPipeline } from './pipeline.js'
+import { runDrain, runEf } from './ef.js'
 
 /**
  * `ecco-peer <subcommand> ...`: each capability adds its own entry. A
@@ -17,7 +18,9 @@ import { runPipeline } from './pipeline.js'
 export const SUBCOMMANDS: Record<string, { summary: string, run: (argv: string[]) => Promise<number> }> = {
   pipeline: { summary: 'pipeline descriptors: keygen, sign, validate, submit, status, trigger, stop', run: runPipeline },
   certs: { summary: 'operator key, roadside certificates and revocations', run: runCerts },
-  offload: { summary: 'play mobile devices against a Nimbus T1 gateway (test client)', run: runOffload }
+  offload: { summary: 'play mobile devices against a Nimbus T1 gateway (test client)', run: runOffload },
+  ef: { summary: 'stateful edge functions on a running peer: list, start, migrate', run: runEf },
+  drain: { summary: 'migrate every hosted edge function away before maintenance', run: runDrain }
 }
 
 function version (): string {

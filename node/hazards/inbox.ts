@@ -131,6 +131,15 @@ export class HazardInbox extends TypedEventEmitter<HazardInboxEvents> {
 
   /** Runs inside gossipsub before relaying: nothing invalid is forwarded. */
   private readonly validate = async (from: PeerId, msg: Message): Promise<TopicValidatorResult> => {
+    try {
+      return await this.check(from, msg)
+    } catch (err) {
+      // a key library refusing a malformed signature must not escape into gossipsub
+      return this.reject('malformed', (err as Error).message, msg.topic, from.toString())
+    }
+  }
+
+  private async check (from: PeerId, msg: Message): Promise<TopicValidatorResult> {
     const topicCell = cellOfTopic(msg.topic)
     const ctx = { trust: this.components.trust, revocations: this.components.revocations, now: this.now(), maxClockSkewMs: this.init.maxClockSkewMs, topicCell }
     if (!isHazardTopic(msg.topic)) {

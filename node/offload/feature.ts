@@ -304,6 +304,7 @@ export class NimbusOffload extends TypedEventEmitter<NimbusOffloadEvents> implem
       gateway: this.gateway,
       sliceSolver: this.sliceSolver(),
       stage2Solver: this.stage2Solver(),
+      members: this.members().filter((m) => m.live).length,
       roles: this.peer.libp2p.services.state.getEntry(this.self)?.state.roles ?? [],
       profile: this.table.en,
       inferenceMs: this.table.inferenceMs(),

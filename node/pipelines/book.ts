@@ -51,7 +51,11 @@ export class PipelineBook extends TypedEventEmitter<BookEvents> {
     await this.store.load(DESCRIPTOR_DOCUMENT, this.docs)
     await this.store.load(BID_DOCUMENT, this.bids)
     for (const [key, value] of this.docs.entries()) {
-      if (key.startsWith('d/')) this.descriptors.set(key.slice(2), (await openDescriptor(SignedDescriptor.decode(value), this.trusted)).descriptor)
+      if (!key.startsWith('d/')) continue
+      // the operator may have stopped trusting an issuer since: its pipelines are not resumed
+      try { this.descriptors.set(key.slice(2), (await openDescriptor(SignedDescriptor.decode(value), this.trusted)).descriptor) } catch (err) {
+        this.peer.log.warn('stored pipeline not resumed', { key, error: err })
+      }
     }
     const { pubsub, sync } = this.peer.libp2p.services
     pubsub.topicValidators.set(PIPELINE_TOPIC, this.validate)

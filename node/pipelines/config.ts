@@ -7,6 +7,9 @@
  *   trustedIssuers: [z4MX...]      # issuer public keys (ecco-peer pipeline keygen prints one)
  *   roles: [nuc]                    # capability tags stages may need (needs.roles)
  *   catalogueDir: dist/unikernels/images
+ *   bootPerRun: false               # true: a fresh EF for every run (thesis measurements)
+ *   retainMs: 60000                 # acked bundles kept for resending to a substitute
+ *   idleWorkers: 1                  # EF workers kept ready for cold boots
  * ```
  */
 import { IssuerKeyError, parseIssuer } from '../../protocols/index.js'
@@ -24,15 +27,17 @@ export interface PipelinesConfig {
   bootPerRun: boolean
   /** how long acked bundles are kept for resending to a substitute (ms) */
   retainMs: number
+  /** EF workers kept ready for cold boots (0 for peers that rarely host stages) */
+  idleWorkers: number
 }
 
 export const PIPELINES_SECTION = 'pipelines'
 
-export const DEFAULT_PIPELINES_CONFIG: PipelinesConfig = { trustedIssuers: [], roles: [], bootPerRun: false, retainMs: 60_000 }
+export const DEFAULT_PIPELINES_CONFIG: PipelinesConfig = { trustedIssuers: [], roles: [], bootPerRun: false, retainMs: 60_000, idleWorkers: 1 }
 
 export function parsePipelinesSection (value: unknown, path: string): PipelinesConfig {
   const o = asObj(value ?? {}, path)
-  rejectUnknown(o, ['trustedIssuers', 'roles', 'catalogueDir', 'bootPerRun', 'retainMs'], path)
+  rejectUnknown(o, ['trustedIssuers', 'roles', 'catalogueDir', 'bootPerRun', 'retainMs', 'idleWorkers'], path)
   const trustedIssuers = o.trustedIssuers === undefined
     ? []
     : asArray(o.trustedIssuers, `${path}.trustedIssuers`).map((k, i) => {
@@ -46,7 +51,8 @@ export function parsePipelinesSection (value: unknown, path: string): PipelinesC
     trustedIssuers,
     roles: o.roles === undefined ? [] : asArray(o.roles, `${path}.roles`).map((r, i) => asString(r, `${path}.roles[${i}]`)),
     bootPerRun: o.bootPerRun === undefined ? false : asBoolean(o.bootPerRun, `${path}.bootPerRun`),
-    retainMs: o.retainMs === undefined ? DEFAULT_PIPELINES_CONFIG.retainMs : asNumber(o.retainMs, `${path}.retainMs`, { min: 0, max: 86_400_000, integer: true })
+    retainMs: o.retainMs === undefined ? DEFAULT_PIPELINES_CONFIG.retainMs : asNumber(o.retainMs, `${path}.retainMs`, { min: 0, max: 86_400_000, integer: true }),
+    idleWorkers: o.idleWorkers === undefined ? DEFAULT_PIPELINES_CONFIG.idleWorkers : asNumber(o.idleWorkers, `${path}.idleWorkers`, { min: 0, max: 64, integer: true })
   }
   if (o.catalogueDir !== undefined) out.catalogueDir = asString(o.catalogueDir, `${path}.catalogueDir`)
   return out

@@ -63,7 +63,7 @@ export class PipelinesFeature extends TypedEventEmitter<PipelinesEvents> impleme
     this.peer = peer
     this.log = peer.log.child('pipelines')
     this.sac = new SensorAccessController({}, { sensors: sacSensors(peer), seed: hashSeed(peer.config.name ?? peer.peerId.toString()) })
-    this.runtime = new EfRuntime({ sac: this.sac, log: (msg, fields) => { this.log.debug(msg, fields) } }, { idleWorkers: 1, maxWorkers: 64 })
+    this.runtime = new EfRuntime({ sac: this.sac, log: (msg, fields) => { this.log.debug(msg, fields) } }, { idleWorkers: this.config.idleWorkers, maxWorkers: 64 })
     await this.runtime.start()
     this.queues = new BundleQueues(peer.store.sub('queues'))
     this.images = new ImageStore(peer, peer.store.sub('images'), this.config.catalogueDir)
@@ -119,7 +119,7 @@ export class PipelinesFeature extends TypedEventEmitter<PipelinesEvents> impleme
       loadFraction: () => this.localInstances() / Math.max(1, this.peer.config.capacity.maxEdgeFunctions),
       hasRoomFor: (priority) => this.localInstances() < this.peer.config.capacity.maxEdgeFunctions ||
         [...this.runners.values()].some((r) => r.priority < priority && r.instances.size > 0),
-      sources: () => this.peer.libp2p.services.state.livePeers().filter((p) => p !== self),
+      sources: () => [...new Set([...this.peer.libp2p.services.state.livePeers(), ...this.peer.libp2p.getConnections().map((c) => c.remotePeer.toString())])].filter((p) => p !== self),
       gone: () => this.goneSet,
       retarget: async (id, stage, from, to) => { await this.moveQueue(id, stage, from, to) },
       kick: (t) => { this.transport.kick(t) },
@@ -234,6 +234,7 @@ export class PipelinesFeature extends TypedEventEmitter<PipelinesEvents> impleme
     return {
       '/pipelines': () => ({
         pipelines: this.statuses(),
+        runs: Object.fromEntries([...this.runners.values()].map((r) => [r.id, { started: r.started.toJSON(), completed: r.completed.toJSON() }])),
         transport: this.transport.stats,
         rejected: this.book.rejected,
         images: this.images.stats,

@@ -6,15 +6,18 @@
  * (failover: substitutes take gone peers' slots and upstream queues re-target).
  */
 import {
-  bidCost, computePlacement, encodeBundle, Execution, followersOf, meetsNeeds, OutputTarget, PipelineState, Role,
+  bidCost, bidKey, computePlacement, encodeBundle, Execution, followersOf, meetsNeeds, OutputTarget, PipelineState, Role,
   bundleKey, type Bundle, type HostCapabilities, type PipelineDescriptor, type Placement, type PipelineStatus, type Stage
 } from '../../protocols/index.js'
 import type { EfImage, Sandbox } from '../../unikernels/index.js'
 import type { OutboundEntry, InboundEntry } from './queues.js'
 import { StageInstance, type StageHost, type StageInput, type StepOutcome } from './stage.js'
 import type { RunnerContext } from './context.js'
+import { RunLog } from './run-log.js'
 
 const MAX_FAILURES_KEPT = 20
+const MAX_IMAGE_RETRIES = 10
+const IMAGE_RETRY_MS = 1000
 
 export class PipelineRunner implements StageHost {
   readonly descriptor: PipelineDescriptor
@@ -24,9 +27,13 @@ export class PipelineRunner implements StageHost {
   readonly preempted = new Set<string>()
   readonly stats = { runsStarted: 0n, runsCompleted: 0n, runsPartial: 0n, runsDegraded: 0n, failures: 0n }
   readonly recentFailures: string[] = []
+  /** runs started (start stages) and completed (finales) here, per stage instance */
+  readonly started = new RunLog()
+  readonly completed = new RunLog()
   private timers: Array<ReturnType<typeof setTimeout>> = []
   private placing: Promise<void> = Promise.resolve()
   private readonly self: string
+  private imageRetries = 0
 
   constructor (private readonly ctx: RunnerContext, descriptor: PipelineDescriptor) {
     this.descriptor = descriptor
@@ -58,6 +65,8 @@ export class PipelineRunner implements StageHost {
     const host = this.ctx.capabilities()
     for (const s of this.descriptor.stages) {
       if (this.preempted.has(s.name) || !meetsNeeds(host, s.needs)) continue
+      // a bid stands once posted: re-posting would move the placement with every load change
+      if (this.ctx.book.bids.has(bidKey(this.id, s.name, this.self))) continue
       if (!this.ctx.hasRoomFor(this.descriptor.priority)) continue
       const cost = bidCost(this.descriptor, { host, loadFraction: this.ctx.loadFraction() })
       if (cost === undefined) continue
@@ -65,6 +74,8 @@ export class PipelineRunner implements StageHost {
         await this.ctx.images.ensure(s.image?.hash ?? '', this.ctx.sources())
       } catch (err) {
         this.failure(s.name, `image ${s.image?.name ?? '?'} unavailable: ${(err as Error).message}`)
+        // no peer had it yet (or none was reachable): bid again a little later
+        if (this.imageRetries++ < MAX_IMAGE_RETRIES) this.later(IMAGE_RETRY_MS, () => { void this.bid() })
         continue
       }
       await this.ctx.book.postBid({ pipelineId: this.id, stage: s.name, cost, withdrawn: false, atMs: BigInt(Date.now()) })
@@ -185,7 +196,7 @@ export class PipelineRunner implements StageHost {
   async complete (step: StepOutcome): Promise<void> {
     const p = this.placement
     const degraded = step.degraded || (p?.skipped.length ?? 0) > 0
-    if (step.stage.role === Role.ROLE_START) this.stats.runsStarted++
+    if (step.stage.role === Role.ROLE_START && !step.failed) { this.stats.runsStarted++; this.started.add(`${step.stage.name}.${step.slot}`, step.run) }
     const outbound: OutboundEntry[] = []
     const local: InboundEntry[] = []
     const now = Date.now()
@@ -213,6 +224,7 @@ export class PipelineRunner implements StageHost {
 
   private finale (step: StepOutcome, degraded: boolean): void {
     this.stats.runsCompleted++
+    this.completed.add(`${step.stage.name}.${step.slot}`, step.run)
     if (step.partial) this.stats.runsPartial++
     if (degraded) this.stats.runsDegraded++
     if (step.stage.output?.target === OutputTarget.OUTPUT_SINK) {

@@ -38,7 +38,12 @@ export interface StepOutcome {
   degraded: boolean
   trace: Trace
   joinKey?: string
+  /** the EF failed or refused the input: nothing came out */
+  failed: boolean
 }
+
+/** Missed automatic runs made up for after a stall (older ones are skipped). */
+const MAX_CATCH_UP = 5n
 
 interface JoinBuffer { inputs: Map<string, StageInput>, timer?: ReturnType<typeof setTimeout> }
 
@@ -80,8 +85,13 @@ export class StageInstance {
     const tick = (): void => {
       const run = BigInt(Math.floor((Date.now() - Number(this.host.descriptor.issuedAtMs)) / intervalMs))
       if (run <= this.lastRun) return
+      // a late timer (busy event loop) must not skip a run: catch up on the missed slots
+      const from = this.lastRun < 0n ? run : (run - this.lastRun > MAX_CATCH_UP ? run - MAX_CATCH_UP + 1n : this.lastRun + 1n)
       this.lastRun = run
-      this.enqueue(async () => { await this.invoke(run, new Uint8Array(0), [], emptyTrace(Date.now()), false, false, 0) })
+      for (let r = from; r <= run; r++) {
+        const slotRun = r
+        this.enqueue(async () => { await this.invoke(slotRun, new Uint8Array(0), [], emptyTrace(Date.now()), false, false, 0) })
+      }
     }
     this.timer = setInterval(tick, intervalMs)
     this.timer.unref?.()
@@ -179,18 +189,19 @@ export class StageInstance {
     }
     const sandbox = this.sandbox
     let outputs: EfOutput[] = []
+    let failed = true
     try {
       const r = await sandbox.invoke(payload)
       trace.computeMs += r.elapsedMs
       this.invocations++
       if (r.status !== 'ok') this.host.failure(this.stage.name, `run ${run}: ${r.status}: ${r.reason ?? ''}`)
-      else outputs = r.outputs
+      else { outputs = r.outputs; failed = false }
     } catch (err) {
       this.host.failure(this.stage.name, `run ${run}: ${(err as Error).name}: ${(err as Error).message}`)
     } finally {
       if (this.host.bootPerRun) { this.sandbox = undefined; await sandbox.stop().catch(() => {}) }
     }
-    await this.host.complete({ stage: this.stage, slot: this.slot, run, outputs, consumed: inputs.map((i) => i.key), inputSeq, partial, degraded, trace, joinKey })
+    await this.host.complete({ stage: this.stage, slot: this.slot, run, outputs, consumed: inputs.map((i) => i.key), inputSeq, partial, degraded, trace, joinKey, failed })
   }
 
   async stop (): Promise<void> {

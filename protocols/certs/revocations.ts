@@ -101,7 +101,8 @@ export class RevocationList {
   /** Adds a signed revocation; returns the delta to gossip, or undefined if already known. */
   async add (signedRevocation: Uint8Array): Promise<Uint8Array | undefined> {
     const r = await verifyRevocation(signedRevocation, this.trust)
-    if (this.set.has(r.element)) return undefined
+    // one revocation per certificate: a second one (another revokedAt) adds nothing
+    if (this.set.has(r.element) || this.isRevoked(r.certificateId)) return undefined
     this.verified.set(r.element, r)
     const ttlMs = Math.max(1, r.notAfter - Date.now())
     const delta = this.set.add(r.element, { ttlMs })

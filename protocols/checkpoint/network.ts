@@ -4,8 +4,9 @@
  * TRANSFER/RESUMED, or ERROR), framed and bounded by protocols/wire.
  */
 import { peerIdFromString } from '@libp2p/peer-id'
-import type { Libp2p, Stream, StreamHandler } from '@libp2p/interface'
-import { checkEnum, checkVersion, decodeMessage, openChannel, InvalidMessageError } from '../wire/index.js'
+import { multiaddr } from '@multiformats/multiaddr'
+import type { Libp2p, PeerId, Stream, StreamHandler } from '@libp2p/interface'
+import { checkEnum, checkVersion, decodeMessage, openChannel, InvalidMessageError, StreamTimeoutError } from '../wire/index.js'
 import {
   CHECKPOINT_PROTOCOL, CHECKPOINT_WIRE_VERSION, DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_INBOUND_STREAMS,
   DEFAULT_MAX_OUTBOUND_STREAMS, DEFAULT_TIMEOUT_MS, MAX_INSTANCE_LENGTH, MAX_OUTPUTS_PER_MESSAGE,
@@ -15,7 +16,12 @@ import { CheckpointRequestError, FencedError, NeedFullCheckpointError } from './
 import { CheckpointMessage } from './pb/checkpoint.js'
 
 export interface CheckpointNetworkComponents {
-  libp2p: Pick<Libp2p, 'handle' | 'unhandle' | 'dialProtocol'>
+  libp2p: Pick<Libp2p, 'handle' | 'unhandle' | 'dialProtocol' | 'getConnections' | 'peerStore'>
+  /**
+   * Known multiaddrs of a peer (e.g. from the registry): replicas and resumers are often
+   * not directly connected yet, and a DHT lookup would cost most of a failover.
+   */
+  addressesOf?: (peer: string) => string[]
 }
 
 export interface CheckpointNetworkInit {
@@ -93,6 +99,11 @@ export function errorOf (msg: CheckpointMessage): Error {
 
 export class CheckpointNetwork {
   readonly stats: CheckpointNetworkStats = { requestsOut: 0, requestsIn: 0, bytesOut: 0, bytesIn: 0, invalidMessages: 0, failures: 0 }
+  /**
+   * Awaited before each request frame leaves: benchmarks and emulators put a token
+   * bucket here to model a capped uplink. Undefined: no shaping.
+   */
+  shaper?: (peer: string, bytes: number, signal?: AbortSignal) => Promise<void>
   private readonly components: CheckpointNetworkComponents
   private readonly maxFrameBytes: number
   private readonly timeoutMs: number
@@ -130,17 +141,33 @@ export class CheckpointNetwork {
    */
   async request (peer: string, msg: Partial<CheckpointMessage> & { kind: CheckpointMessage.Kind }, options: { signal?: AbortSignal, timeoutMs?: number } = {}): Promise<CheckpointMessage> {
     const timeoutMs = options.timeoutMs ?? this.timeoutMs
-    const signal = options.signal === undefined ? AbortSignal.timeout(timeoutMs) : AbortSignal.any([options.signal, AbortSignal.timeout(timeoutMs)])
+    // a hard deadline on top of the stream's: an aborted stream must not leave a caller waiting
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const deadline = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => { reject(new StreamTimeoutError(`${CHECKPOINT_PROTOCOL} ${msg.kind} to ${peer}: no answer within ${timeoutMs} ms`)) }, timeoutMs + 250)
+    })
+    try {
+      return await Promise.race([this.exchange(peer, msg, timeoutMs, options.signal), deadline])
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  private async exchange (peer: string, msg: Partial<CheckpointMessage> & { kind: CheckpointMessage.Kind }, timeoutMs: number, callerSignal?: AbortSignal): Promise<CheckpointMessage> {
+    const signal = callerSignal === undefined ? AbortSignal.timeout(timeoutMs) : AbortSignal.any([callerSignal, AbortSignal.timeout(timeoutMs)])
     let stream: Stream
     try {
-      stream = await this.components.libp2p.dialProtocol(peerIdFromString(peer), CHECKPOINT_PROTOCOL, { signal })
+      const id = peerIdFromString(peer)
+      await this.learnAddresses(id)
+      stream = await this.components.libp2p.dialProtocol(id, CHECKPOINT_PROTOCOL, { signal })
     } catch (err) {
       this.stats.failures++
       throw err
     }
-    const ch = openChannel(stream, { maxFrameBytes: this.maxFrameBytes, timeoutMs, signal: options.signal })
+    const ch = openChannel(stream, { maxFrameBytes: this.maxFrameBytes, timeoutMs, signal: callerSignal })
     try {
       const bytes = CheckpointMessage.encode(message(msg))
+      await this.shaper?.(peer, bytes.byteLength, signal)
       this.stats.requestsOut++
       this.stats.bytesOut += bytes.byteLength
       ch.write(bytes)
@@ -156,6 +183,13 @@ export class CheckpointNetwork {
       ch.abort(err instanceof Error ? err : new Error(String(err)))
       throw err
     }
+  }
+
+  private async learnAddresses (id: PeerId): Promise<void> {
+    const { libp2p, addressesOf } = this.components
+    if (addressesOf === undefined || libp2p.getConnections(id).length > 0) return
+    const addrs = addressesOf(id.toString()).flatMap((a) => { try { return [multiaddr(a)] } catch { return [] } })
+    if (addrs.length > 0) await libp2p.peerStore.merge(id, { multiaddrs: addrs }).catch(() => {})
   }
 
   private async serve (stream: Stream, from: string): Promise<void> {

@@ -8,7 +8,7 @@
 import type { AbortOptions, PeerId, Stream } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { checkRequirements, placementFromWire, requirementsToWire, type DeviceRequirements, type OffloadPlacement } from './codec.js'
-import { DEFAULT_CLIENT_TIMEOUT_MS, OFFLOAD_PROTOCOL } from './constants.js'
+import { DEFAULT_CLIENT_DIAL_RETRIES, DEFAULT_CLIENT_TIMEOUT_MS, OFFLOAD_PROTOCOL } from './constants.js'
 import { OffloadRefusedError } from './errors.js'
 import { OffloadMessage } from './pb/offload.js'
 import { ask, openOffloadChannel, receive, send } from './rpc.js'
@@ -29,6 +29,12 @@ export interface OffloadClientInit {
    * @default 15000
    */
   timeoutMs?: number
+  /**
+   * Extra attempts to open the stream when dialling the gateway fails (nothing was sent yet, so a
+   * retry cannot duplicate a request).
+   * @default 2
+   */
+  dialRetries?: number
 }
 
 export interface OffloadResult {
@@ -45,10 +51,22 @@ export type GatewayAddress = PeerId | Multiaddr | Multiaddr[]
 export class OffloadClient {
   private readonly dialer: OffloadDialer
   private readonly timeoutMs: number
+  private readonly dialRetries: number
 
   constructor (components: OffloadClientComponents, init: OffloadClientInit = {}) {
     this.dialer = components.dialer
     this.timeoutMs = init.timeoutMs ?? DEFAULT_CLIENT_TIMEOUT_MS
+    this.dialRetries = init.dialRetries ?? DEFAULT_CLIENT_DIAL_RETRIES
+  }
+
+  private async open (gateway: GatewayAddress, signal: AbortSignal): Promise<Stream> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.dialer.dialProtocol(gateway, OFFLOAD_PROTOCOL, { signal })
+      } catch (err) {
+        if (attempt >= this.dialRetries || signal.aborted) throw err
+      }
+    }
   }
 
   /** the conversation's deadline also bounds the dial and protocol negotiation (libp2p's own default is shorter) */
@@ -62,7 +80,7 @@ export class OffloadClient {
     const wire = requirementsToWire(req)
     checkRequirements(wire)
     const signal = this.deadline(options.signal)
-    const stream = await this.dialer.dialProtocol(gateway, OFFLOAD_PROTOCOL, { signal })
+    const stream = await this.open(gateway, signal)
     const ch = openOffloadChannel(stream, { timeoutMs: this.timeoutMs, signal })
     try {
       send(ch, { kind: OffloadMessage.Kind.HANDSHAKE, handshake: wire })
@@ -83,7 +101,7 @@ export class OffloadClient {
   /** Release phase: the gateway frees the reservation on `en`. Resolves to whether one was held. */
   async release (gateway: GatewayAddress, device: string, en: string, options: AbortOptions = {}): Promise<boolean> {
     const signal = this.deadline(options.signal)
-    const stream = await this.dialer.dialProtocol(gateway, OFFLOAD_PROTOCOL, { signal })
+    const stream = await this.open(gateway, signal)
     const reply = await ask(stream, { kind: OffloadMessage.Kind.RELEASE, release: { device, en } }, OffloadMessage.Kind.RELEASE_ACK, { timeoutMs: this.timeoutMs, signal })
     return reply.releaseAck?.released ?? false
   }

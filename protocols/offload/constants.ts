@@ -29,6 +29,8 @@ export const ROLE_PREFIX = 'nimbus-'
 
 /** @see {@link OffloadClientInit.timeoutMs} */
 export const DEFAULT_CLIENT_TIMEOUT_MS = 15_000
+/** @see {@link OffloadClientInit.dialRetries} */
+export const DEFAULT_CLIENT_DIAL_RETRIES = 2
 /** @see {@link RttModel} */
 export const DEFAULT_RTT_LOCAL_MS = 1
 export const DEFAULT_RTT_PER_KM_MS = 0.01

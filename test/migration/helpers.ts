@@ -9,7 +9,7 @@ import { EfRuntime, loadCatalogue } from '../../unikernels/index.js'
 import { TestMesh } from '../helpers/mesh.js'
 import { waitFor } from '../helpers/wait.js'
 
-export const HEARTBEAT_MS = 250
+export const HEARTBEAT_MS = 500
 export const GONE_AFTER = 3
 /** large enough that the counter never terminates within a test */
 export const COUNTER_LIMIT = 1_000_000_000

@@ -4,10 +4,15 @@
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
 import { TestMesh } from '../helpers/mesh.js'
+import { PEER_BIN } from '../helpers/processes.js'
 import { waitFor } from '../helpers/wait.js'
 import type { EccoPeer } from '../../node/peer.js'
 import { COUNTER_LIMIT, SinkRecorder, checkpointMesh, feature, referenceOutputs } from './helpers.js'
+
+const run = async (args: string[]): Promise<{ stdout: string, stderr: string }> => await promisify(execFile)(process.execPath, [PEER_BIN, ...args])
 
 describe('live migration', () => {
   const mesh = new TestMesh()
@@ -55,6 +60,21 @@ describe('live migration', () => {
     assert.equal(epoch, 51)
     pauses.sort((x, y) => x - y)
     process.stdout.write(`# 50 migrations: paused p50 ${pauses[25].toFixed(1)} ms, max ${pauses[49].toFixed(1)} ms\n`)
+  })
+
+  it('ecco-peer ef list / migrate talk to the running peer', async () => {
+    const host = peers.find((p) => feature(p).service.hosted.has('counter-a'))
+    const target = peers.find((p) => p !== host && p !== peers[0])
+    assert.ok(host !== undefined && target !== undefined)
+    const port = String(feature(host).controlPort)
+    const list = JSON.parse((await run(['ef', 'list', '--control', port])).stdout) as { hosted: Array<{ instance: string, status: string }> }
+    assert.deepEqual(list.hosted.map((h) => [h.instance, h.status]), [['counter-a', 'running']])
+    const moved = JSON.parse((await run(['ef', 'migrate', 'counter-a', '--to', target.peerId.toString(), '--control', port])).stdout) as { to: string, epoch: number }
+    assert.equal(moved.to, target.peerId.toString())
+    assert.equal(feature(target).service.hosted.get('counter-a')?.epoch, moved.epoch)
+    const bad = await run(['ef', 'migrate', 'counter-a', '--to', target.peerId.toString(), '--control', port]).catch((err: { code: number, stderr: string }) => err)
+    assert.ok('code' in bad && bad.code === 2, 'migrating an instance the peer does not host exits 2')
+    assert.match(bad.stderr, /not running on this peer/)
   })
 
   it('drain moves every hosted instance away', async () => {

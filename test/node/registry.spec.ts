@@ -63,6 +63,7 @@ describe('registry gossip', () => {
 
     const again = await mesh.add({ name: 'r3', position: victim.config.position, dataDir, bootstrap: [mesh.addrOf(others[0])], heartbeatMs: HEARTBEAT_MS })
     assert.equal(again.peerId.toString(), id, 'restarted peer keeps its PeerId')
+    assert.ok(again.registry().length >= mesh.peers.length - 1, 'the registry was reloaded from LevelDB')
     await waitFor(() => others.every((p) => p.libp2p.services.state.isLive(id)), { timeoutMs: 10_000, message: 'restarted peer not live everywhere' })
     await waitFor(() => converged(mesh.peers), { timeoutMs: 10_000, message: () => describeDigests(mesh.peers) })
     await waitFor(() => mesh.peers.every((p) => p.neighbours().filter((n) => n.connected).length === mesh.peers.length - 1), { timeoutMs: 10_000, message: 'restarted peer not reconnected to its neighbours' })

@@ -1,6 +1,6 @@
 /**
  * Decentralised 2PMT on five real in-process peers: a plain bootstrap peer and four Nimbus
- * peers in two geohash-5 slices (two T1 gateways and a T2 in one, a T3 in the other). Devices
+ * peers in two geohash-6 slices (two T1 gateways and a T2 in one, a T3 in the other). Devices
  * go through a gateway over a light libp2p client; reservations are confirmed by the target
  * ENs; two solvers racing for one EN never overbook it; a removed slice solver's role moves.
  */
@@ -37,11 +37,11 @@ describe('offload over an in-process mesh', () => {
 
   before(async () => {
     const boot = await mesh.add({ name: 'boot', position: areaCentre(0), heartbeatMs: HEARTBEAT_MS })
-    const section = (extra: object): unknown => parseNimbusSection({ slice: { by: 'geohash', precision: 5 }, apBandwidthMbps: 2000, batchWindowMs: 10, ...extra }, 'nimbus')
+    const section = (extra: object): unknown => parseNimbusSection({ slice: { by: 'geohash', precision: 6 }, apBandwidthMbps: 2000, batchWindowMs: 10, ...extra }, 'nimbus')
     const spots = [
-      { tier: 1, position: offsetMetres(areaCentre(0), 200, 0) },
-      { tier: 1, position: offsetMetres(areaCentre(0), -200, 100) },
-      { tier: 2, position: offsetMetres(areaCentre(0), 0, 300) },
+      { tier: 1, position: offsetMetres(areaCentre(0), 100, 0) },
+      { tier: 1, position: offsetMetres(areaCentre(0), -100, 50) },
+      { tier: 2, position: offsetMetres(areaCentre(0), 0, 150) },
       { tier: 3, position: areaCentre(1) }
     ] as const
     for (const [i, s] of spots.entries()) {

@@ -34,6 +34,7 @@ export interface PipelinePeerOptions {
   trusted: string[]
   dataDir?: string
   bootPerRun?: boolean
+  catalogueDir?: string
 }
 
 export async function addPipelinePeer (mesh: TestMesh, o: PipelinePeerOptions): Promise<EccoPeer> {
@@ -42,7 +43,7 @@ export async function addPipelinePeer (mesh: TestMesh, o: PipelinePeerOptions): 
     sensors: (o.sensors ?? []).map((type) => ({ id: type, type, driver: 'emulated' })),
     radios: (o.radios ?? []).map((type) => ({ type })),
     capacity: { cpuCores: 2, memoryMb: 2048, maxEdgeFunctions: o.maxEdgeFunctions ?? 16 },
-    sections: { pipelines: { trustedIssuers: o.trusted, roles: o.roles ?? [], bootPerRun: o.bootPerRun ?? false, retainMs: 60_000 } }
+    sections: { pipelines: { trustedIssuers: o.trusted, roles: o.roles ?? [], bootPerRun: o.bootPerRun ?? false, retainMs: 60_000, ...(o.catalogueDir === undefined ? {} : { catalogueDir: o.catalogueDir }) } }
   }
   return await mesh.add({
     name: o.name,

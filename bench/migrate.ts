@@ -1,0 +1,170 @@
+/**
+ * Live-migration benchmark (issue 6; thesis Table 1 and Fig. 4.23).
+ * Run: npm run bench:migrate  ->  bench/results/migrate.json
+ *
+ * 1. Table 1: downtime (last output released before suspend to first output released
+ *    after resume), total time (prepare + suspend + transfer + resume) and bytes, for
+ *    the counter and the counter with a 100 KB Unimem entry, to a target that holds a
+ *    replica (delta transfer) and to one that does not (full checkpoint).
+ * 2. Fig. 4.23: 1..32 counters migrated in parallel over an uplink capped by a token
+ *    bucket at 100 kbps .. unlimited, next to a CRIU-style baseline whose payload is the
+ *    sandbox's whole linear memory (modelled: the same measured migration plus that
+ *    payload through the same cap).
+ * Env: BENCH_MIGRATIONS (default 30), BENCH_MAX_PARALLEL (default 32).
+ */
+import { CheckpointsFeature, type MigrationResult } from '../node/checkpoints/index.js'
+import type { EccoPeer } from '../node/peer.js'
+import { TestMesh } from '../test/helpers/mesh.js'
+import { waitFor } from '../test/helpers/wait.js'
+import { percentile, writeResults } from './results.js'
+
+const MIGRATIONS = Number(process.env.BENCH_MIGRATIONS ?? 30)
+const MAX_PARALLEL = Number(process.env.BENCH_MAX_PARALLEL ?? 32)
+const CAPS: Array<[string, number]> = [['100kbps', 100e3], ['500kbps', 500e3], ['1Mbps', 1e6], ['10Mbps', 10e6], ['unlimited', Infinity]]
+const LIMIT = 1_000_000_000n
+
+const f = (p: EccoPeer): CheckpointsFeature => p.features.get('checkpoints') as CheckpointsFeature
+
+/** A token bucket: `take(bytes)` resolves when the bytes fit under the rate (burst of one MTU). */
+function tokenBucket (bitsPerSecond: number): (peer: string, bytes: number) => Promise<void> {
+  let freeAt = 0
+  return async (_peer, bytes) => {
+    const now = performance.now()
+    const start = Math.max(now, freeAt)
+    freeAt = start + bytes * 8 / bitsPerSecond * 1000
+    const wait = freeAt - now - 1500 * 8 / bitsPerSecond * 1000
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
+  }
+}
+
+/** Release times of outputs per (instance, epoch), from the hosts' ef:output events. */
+class Releases {
+  readonly times = new Map<string, number[]>()
+  watch (peer: EccoPeer): void {
+    f(peer).service.addEventListener('ef:output', (e) => {
+      const k = `${e.detail.instance}@${e.detail.epoch}`
+      const list = this.times.get(k) ?? []
+      list.push(performance.now())
+      this.times.set(k, list)
+    })
+  }
+
+  last (instance: string, epoch: number): number | undefined { return this.times.get(`${instance}@${epoch}`)?.at(-1) }
+  first (instance: string, epoch: number): number | undefined { return this.times.get(`${instance}@${epoch}`)?.[0] }
+}
+
+function hostOf (peers: EccoPeer[], instance: string): EccoPeer {
+  const h = peers.find((p) => f(p).service.hosted.get(instance)?.status === 'running')
+  if (h === undefined) throw new Error(`${instance} runs nowhere`)
+  return h
+}
+
+interface Sample { downtimeMs: number, totalMs: number, pausedMs: number, transferBytes: number, stateBytes: number }
+
+function summary (samples: Sample[]): Record<string, unknown> {
+  const col = (k: keyof Sample): number[] => samples.map((s) => s[k])
+  const stat = (k: keyof Sample): Record<string, number> => ({ p50: percentile(col(k), 50), p90: percentile(col(k), 90), mean: col(k).reduce((a, b) => a + b, 0) / samples.length })
+  return { n: samples.length, downtimeMs: stat('downtimeMs'), totalMs: stat('totalMs'), pausedMs: stat('pausedMs'), transferBytes: stat('transferBytes'), stateBytes: stat('stateBytes') }
+}
+
+/** Migrates `instance` to a replica or a non-replica target, alternating hosts, and measures each. */
+async function table1 (peers: EccoPeer[], rel: Releases, instance: string, replicaTarget: boolean, n: number): Promise<Sample[]> {
+  const samples: Sample[] = []
+  for (let i = 0; i < n; i++) {
+    const from = hostOf(peers, instance)
+    const h = f(from).service.hosted.get(instance)
+    if (h === undefined) throw new Error('no host')
+    const others = peers.filter((p) => p !== from && p !== peers[0])
+    const to = others.find((p) => h.replicaSet.includes(p.peerId.toString()) === replicaTarget) ?? others[0]
+    await waitFor(() => rel.last(instance, h.epoch) !== undefined, { timeoutMs: 10_000, message: 'no output before migrating' })
+    const r: MigrationResult = await f(from).migrate(instance, to.peerId.toString())
+    await waitFor(() => rel.first(instance, r.epoch) !== undefined, { timeoutMs: 10_000, message: 'no output after migrating' })
+    const downtimeMs = (rel.first(instance, r.epoch) ?? NaN) - (rel.last(instance, r.epoch - 1) ?? NaN)
+    samples.push({ downtimeMs, totalMs: r.totalMs, pausedMs: r.pausedMs, transferBytes: r.transferBytes, stateBytes: r.stateBytes })
+  }
+  return samples
+}
+
+async function parallel (peers: EccoPeer[], n: number, cap: number): Promise<{ totalMs: number, bytes: number, memoryBytes: number }> {
+  const [, a, b] = peers
+  const names = Array.from({ length: n }, (_, i) => `par-${n}-${i}`)
+  for (const name of names) {
+    if (!f(a).service.hosted.has(name)) await f(a).service.startInstance({ instance: name, image: 'counter', sink: peers[0].peerId.toString(), stepIntervalMs: 50, seed: { limit: LIMIT } })
+  }
+  await waitFor(() => names.every((x) => (f(a).service.hosted.get(x)?.latest?.seq ?? 0) > 2), { timeoutMs: 30_000, message: 'parallel instances did not start' })
+  const memoryBytes = f(a).service.hosted.get(names[0])?.sandbox.memory.buffer.byteLength ?? 0
+  f(a).service.network.shaper = Number.isFinite(cap) ? tokenBucket(cap) : undefined
+  const t0 = performance.now()
+  const results = await Promise.all(names.map(async (x) => await f(a).migrate(x, b.peerId.toString())))
+  const totalMs = performance.now() - t0
+  f(a).service.network.shaper = undefined
+  // bring them home unshaped for the next cap
+  await Promise.all(names.map(async (x) => await f(b).migrate(x, a.peerId.toString())))
+  return { totalMs, bytes: results.reduce((s, r) => s + r.transferBytes, 0), memoryBytes }
+}
+
+async function main (): Promise<void> {
+  const mesh = new TestMesh()
+  const peers: EccoPeer[] = []
+  try {
+    for (const [i, name] of ['sink', 'a', 'b', 'c'].entries()) {
+      peers.push(await mesh.add({
+        name,
+        position: { lat: 48.26 + i * 0.0005, lon: 11.66 },
+        ...(i === 0 ? {} : { bootstrap: [mesh.addrOf(peers[0])] }),
+        config: { sections: { checkpoints: { replicas: 2, quorum: 1, stepIntervalMs: 2, controlPort: 0, gcAfterMs: 60_000, maxWorkers: 80 } } }
+      }))
+    }
+    await waitFor(() => peers.every((p) => f(p).service.replicaCandidates().length === peers.length - 1), { timeoutMs: 30_000, message: 'mesh did not form' })
+    const rel = new Releases()
+    for (const p of peers) rel.watch(p)
+    const sink = peers[0].peerId.toString()
+
+    await f(peers[1]).service.startInstance({ instance: 'counter', image: 'counter', sink, seed: { limit: LIMIT } })
+    await f(peers[1]).service.startInstance({ instance: 'unimem-100k', image: 'counter', sink, seed: { limit: LIMIT, blob: new Uint8Array(100 * 1024).fill(7) } })
+    const table = {
+      counter: { toReplica: summary(await table1(peers, rel, 'counter', true, MIGRATIONS)), toNonReplica: summary(await table1(peers, rel, 'counter', false, MIGRATIONS)) },
+      unimem100k: { toReplica: summary(await table1(peers, rel, 'unimem-100k', true, Math.ceil(MIGRATIONS / 3))), toNonReplica: summary(await table1(peers, rel, 'unimem-100k', false, Math.ceil(MIGRATIONS / 3))) }
+    }
+    const counterHost = hostOf(peers, 'counter')
+    const cp = await f(counterHost).service.hosted.get('counter')?.sandbox.checkpoint()
+    const fullCounterCheckpointBytes = cp?.byteLength ?? 0
+    for (const p of peers) for (const h of [...f(p).service.hosted.values()]) await h.finish('stopped')
+    process.stdout.write(`table 1 done: ${JSON.stringify(table)}\n`)
+
+    const scaling: Array<Record<string, unknown>> = []
+    for (let n = 1; n <= MAX_PARALLEL; n *= 2) {
+      for (const [label, cap] of CAPS) {
+        const r = await parallel(peers, n, cap)
+        const unlimited = scaling.find((s) => s.parallel === n && s.cap === 'unlimited')
+        const baseBytes = n * (r.memoryBytes + fullCounterCheckpointBytes)
+        const row = {
+          parallel: n,
+          cap: label,
+          totalMs: r.totalMs,
+          bytes: r.bytes,
+          criuBaseline: { bytes: baseBytes, modelledTotalMs: (Number.isFinite(cap) ? baseBytes * 8 / cap * 1000 : 0) + (typeof unlimited?.totalMs === 'number' ? unlimited.totalMs : r.totalMs) }
+        }
+        scaling.push(row)
+        process.stdout.write(`${n} parallel @ ${label}: ${r.totalMs.toFixed(1)} ms, ${r.bytes} B (CRIU-style ${row.criuBaseline.modelledTotalMs.toFixed(0)} ms, ${baseBytes} B)\n`)
+      }
+      for (const p of peers) for (const h of [...f(p).service.hosted.values()]) await h.finish('stopped')
+    }
+    const file = await writeResults('migrate', {
+      notes: 'in-process peers on loopback (TCP+Noise+Yamux); downtime = last output released before suspend -> first output released after resume; CRIU baseline modelled as the measured migration plus the whole linear memory and checkpoint through the same cap',
+      thesisTable1: { mirageManager: { downtimeS: 0.33, totalS: 3.54, stateBytes: 79 }, podmanCriu: { downtimeS: 1.80, totalS: 1.96, stateBytes: 195175 } },
+      targets: { downtimeMsP50: 10, counterStateBytes: 40 },
+      fullCounterCheckpointBytes,
+      table1: table,
+      scaling
+    })
+    process.stdout.write(`wrote ${file}\n`)
+  } finally {
+    await mesh.stop()
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench:migrate failed: ${(err as Error).stack ?? String(err)}\n`)
+  process.exitCode = 1
+})

@@ -1,0 +1,238 @@
+// Benchmark of pipelines negotiated between peers (issue 4):
+//  1. completion time ECDF of P1-P4 (thesis Fig. 4.18/4.19) with image-normalise on 250 KB
+//     frames, 100 runs each, broken down into EF boot, intra-node transfer, network
+//     transfer and compute (a fresh EF per stage and run, as the thesis' unikernels);
+//  2. the same with warm EFs: per-hop overhead with compute excluded (target <= 3 ms p50);
+//  3. placement convergence of a 3-stage pipeline over 20 and 50 peers.
+// Run: npm run bench:pipeline  ->  bench/results/pipeline.json
+// Env: BENCH_RUNS (default 100), BENCH_SIZES (default "20,50").
+import { mkdtemp, rm } from 'node:fs/promises'
+import { loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { PrivateKey } from '@libp2p/interface'
+import { defaultConfig } from '../node/config/parse.js'
+import type { PeerConfig } from '../node/config/schema.js'
+import { createLogger } from '../node/logger.js'
+import { createEccoPeer, type EccoPeer } from '../node/peer.js'
+import { pipelinesFeature, type PipelinesFeature, type PipelineRunEvent } from '../node/pipelines/index.js'
+import {
+  CommandOp, formatIssuer, generateIssuerKey, parseDescriptorYaml, PIPELINE_VERSION, signCommand, signDescriptor, type PipelineDescriptor
+} from '../protocols/index.js'
+import { encodeFrame, loadCatalogue } from '../unikernels/index.js'
+import { percentile, writeResults } from './results.js'
+import { readFile } from 'node:fs/promises'
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 100)
+const SIZES = (process.env.BENCH_SIZES ?? '20,50').split(',').map(Number)
+const ORIGIN = { lat: 48.2625, lon: 11.668 }
+const FRAME_W = 262
+const FRAME_H = 326 // 262 x 326 x 3 + 8 = 256,244 bytes, about 250 KB
+
+interface Harness { root: string, peers: EccoPeer[], key: PrivateKey, trusted: string }
+
+async function harness (): Promise<Harness> {
+  const key = await generateIssuerKey()
+  return { root: await mkdtemp(join(tmpdir(), 'ecco-bench-pipe-')), peers: [], key, trusted: formatIssuer(key.publicKey) }
+}
+
+async function addPeer (h: Harness, name: string, i: number, roles: string[], o: { bootPerRun?: boolean, idleWorkers?: number, bootstrap?: string } = {}): Promise<EccoPeer> {
+  const config: PeerConfig = {
+    ...defaultConfig(join(h.root, name)),
+    name,
+    position: { lat: ORIGIN.lat + Math.floor(i / 10) * 0.001, lon: ORIGIN.lon + (i % 10) * 0.001 },
+    listen: ['/ip4/127.0.0.1/tcp/0'],
+    bootstrap: o.bootstrap === undefined ? [] : [o.bootstrap],
+    bootstrapMode: o.bootstrap === undefined,
+    logLevel: 'error',
+    capacity: { cpuCores: 2, memoryMb: 2048, maxEdgeFunctions: 32 },
+    sections: { pipelines: { trustedIssuers: [h.trusted], roles, bootPerRun: o.bootPerRun ?? false, retainMs: 60_000, idleWorkers: o.idleWorkers ?? 1 } }
+  }
+  const peer = await createEccoPeer({ config, log: createLogger({ level: 'error' }), features: [pipelinesFeature] })
+  await peer.start()
+  h.peers.push(peer)
+  return peer
+}
+
+const feature = (p: EccoPeer): PipelinesFeature => p.features.get('pipelines') as PipelinesFeature
+
+async function until (cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const end = Date.now() + timeoutMs
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`bench: timed out: ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+}
+
+async function descriptor (file: string, patch: (d: PipelineDescriptor) => void = () => {}): Promise<PipelineDescriptor> {
+  const d = parseDescriptorYaml(await readFile(join(process.cwd(), 'pipelines', file), 'utf8'), file)
+  const catalogue = await loadCatalogue()
+  for (const s of d.stages) if (s.image !== undefined) s.image.hash = catalogue.get(s.image.name).manifest.hash
+  patch(d)
+  return d
+}
+
+function frame (): Uint8Array {
+  const pixels = new Uint8Array(FRAME_W * FRAME_H * 3)
+  for (let i = 0; i < pixels.length; i++) pixels[i] = 60 + ((i * 2654435761) >>> 25) % 120
+  return encodeFrame({ width: FRAME_W, height: FRAME_H, channels: 3, pixels })
+}
+
+const r3 = (x: number): number => Math.round(x * 1000) / 1000
+
+function summary (xs: number[]): Record<string, number> {
+  return { n: xs.length, p10: r3(percentile(xs, 10)), p50: r3(percentile(xs, 50)), p90: r3(percentile(xs, 90)), p99: r3(percentile(xs, 99)), mean: r3(xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)) }
+}
+
+function ecdf (xs: number[]): Array<[number, number]> {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.map((x, i) => [r3(x), r3((i + 1) / s.length)])
+}
+
+/** run numbers are unique per pipeline: a reused one would be dropped as a duplicate */
+let runCounter = 1_000_000
+
+interface Sample { triggerToEndMs: number, totalMs: number, bootMs: number, computeMs: number, intraMs: number, networkMs: number, hops: number }
+
+/** Triggers `ids` together `runs` times, one run at a time; a run completes when every finale did. */
+async function measure (h: Harness, ids: string[], starters: Record<string, EccoPeer>, finales: EccoPeer[], runs: number, payload: Uint8Array): Promise<Sample[]> {
+  const done = new Map<string, PipelineRunEvent>()
+  const finishedAt = new Map<string, number>()
+  const on = (e: CustomEvent<PipelineRunEvent>): void => {
+    if (!ids.includes(e.detail.pipelineId)) return
+    done.set(`${e.detail.pipelineId}/${e.detail.run}`, e.detail)
+    finishedAt.set(`${e.detail.pipelineId}/${e.detail.run}`, Date.now())
+  }
+  for (const f of finales) feature(f).addEventListener('pipeline:run', on)
+  const samples: Sample[] = []
+  try {
+    for (let r = 0; r < runs; r++) {
+      const run = BigInt(++runCounter)
+      const t0 = performance.now()
+      await Promise.all(ids.map(async (id) => {
+        const cmd = await signCommand({ version: PIPELINE_VERSION, pipelineId: id, op: CommandOp.COMMAND_TRIGGER, issuedAtMs: BigInt(Date.now()), run, payload }, h.key)
+        await feature(starters[id]).command(cmd)
+      }))
+      await until(() => ids.every((id) => done.has(`${id}/${run}`)), 60_000, `run ${run} of ${ids.join('+')}: ${h.peers.map((p) => ids.map((id) => `${p.config.name ?? ''}: ${JSON.stringify(feature(p).status(id), (_k, v: unknown) => typeof v === 'bigint' ? Number(v) : v)}`).join('\n')).join('\n')}`)
+      const triggerToEnd = performance.now() - t0
+      const ev = ids.map((id) => done.get(`${id}/${run}`)?.trace)
+      // completion: from the start stage's first instruction to the finale's end (the thesis' pipeline execution time)
+      const total = Math.max(...ids.map((id) => (finishedAt.get(`${id}/${run}`) ?? 0) - (done.get(`${id}/${run}`)?.trace.startedAtMs ?? 0)))
+      const sum = (f: (t: NonNullable<typeof ev[number]>) => number): number => Math.max(...ev.map((t) => t === undefined ? 0 : f(t)))
+      samples.push({ triggerToEndMs: triggerToEnd, totalMs: total, bootMs: sum((t) => t.bootMs), computeMs: sum((t) => t.computeMs), intraMs: sum((t) => t.intraMs), networkMs: sum((t) => t.networkMs), hops: sum((t) => t.hops) })
+    }
+  } finally {
+    for (const f of finales) feature(f).removeEventListener('pipeline:run', on)
+  }
+  return samples
+}
+
+function breakdown (s: Sample[]): Record<string, unknown> {
+  const perHop = s.map((x) => (x.totalMs - x.computeMs - x.bootMs) / Math.max(1, x.hops))
+  return {
+    completionMs: summary(s.map((x) => x.totalMs)),
+    triggerToFinaleMs: summary(s.map((x) => x.triggerToEndMs)),
+    ecdf: ecdf(s.map((x) => x.totalMs)),
+    breakdownMeanMs: {
+      efBoot: summary(s.map((x) => x.bootMs)).mean,
+      compute: summary(s.map((x) => x.computeMs)).mean,
+      intraNode: summary(s.map((x) => x.intraMs)).mean,
+      network: summary(s.map((x) => x.networkMs)).mean,
+      other: r3(summary(s.map((x) => x.totalMs - x.bootMs - x.computeMs - x.intraMs - x.networkMs)).mean)
+    },
+    hops: s[0]?.hops ?? 0,
+    perHopOverheadMs: summary(perHop)
+  }
+}
+
+async function topologies (bootPerRun: boolean, runs: number): Promise<Record<string, unknown>> {
+  const h = await harness()
+  try {
+    const nuc = await addPeer(h, 'nuc', 0, ['nuc'], { bootPerRun })
+    const boot = nuc.multiaddrs()[0]
+    const srv1 = await addPeer(h, 'srv1', 1, ['srv1'], { bootPerRun, bootstrap: boot })
+    const opx = await addPeer(h, 'opx', 2, ['opx'], { bootPerRun, bootstrap: boot })
+    const srv2 = await addPeer(h, 'srv2', 3, ['srv2'], { bootPerRun, bootstrap: boot })
+    for (const a of h.peers) for (const b of h.peers) if (a !== b && a.libp2p.getConnections(b.peerId).length === 0) await a.libp2p.dial(b.libp2p.getMultiaddrs()[0])
+    const ids = ['p1', 'p2', 'p3', 'p4-a', 'p4-b']
+    for (const id of ids) await feature(nuc).submit(await signDescriptor(await descriptor(`${id}.yaml`), h.key))
+    await until(() => ids.every((id) => new Set(h.peers.map((p) => feature(p).status(id)?.digest ?? '')).size === 1 && feature(nuc).status(id)?.digest !== ''), 60_000, 'placement')
+    const payload = frame()
+    const out: Record<string, unknown> = {}
+    const starters = { p1: nuc, p2: nuc, p3: nuc, 'p4-a': nuc, 'p4-b': opx }
+    await measure(h, ['p1'], starters, [nuc], 3, payload) // warm the JIT and the image caches
+    for (const [name, set] of [['P1', ['p1']], ['P2', ['p2']], ['P3', ['p3']], ['P4', ['p4-a', 'p4-b']]] as const) {
+      out[name] = breakdown(await measure(h, [...set], starters, [nuc, opx], runs, payload))
+      process.stderr.write(`bench pipeline: ${name} ${bootPerRun ? 'cold' : 'warm'} done\n`)
+    }
+    void srv1; void srv2
+    return out
+  } finally {
+    await Promise.allSettled(h.peers.map(async (p) => { await p.stop() }))
+    await rm(h.root, { recursive: true, force: true })
+  }
+}
+
+async function convergence (n: number): Promise<Record<string, unknown>> {
+  const h = await harness()
+  const started = performance.now()
+  try {
+    // a few workers and detectors host stages; every peer bids for the broadcasters
+    const first = await addPeer(h, 'peer-0', 0, ['worker'], { idleWorkers: 0 })
+    const boot = first.multiaddrs()[0]
+    for (let i = 1; i < n; i++) await addPeer(h, `peer-${i}`, i, i % 5 === 0 ? ['worker'] : [], { idleWorkers: 0, bootstrap: boot })
+    const startup = performance.now() - started
+    await until(() => h.peers.every((p) => p.libp2p.getConnections().length > 0), 60_000, 'connections')
+    const d = parseDescriptorYaml(`
+id: conv-${n}
+execution: on-demand
+area: { lat: ${ORIGIN.lat}, lon: ${ORIGIN.lon}, radiusM: 20000 }
+bidWindowMs: 1000
+stages:
+  - { name: detect, image: image-normalise, role: start, replicas: 3, input: { source: trigger } }
+  - { name: fuse, image: image-normalise, role: midsection, after: [detect], needs: { roles: [worker] } }
+  - { name: tell, image: image-normalise, role: finale, after: [fuse], replicas: 2, output: { target: sink } }
+`, 'conv')
+    const catalogue = await loadCatalogue()
+    for (const s of d.stages) if (s.image !== undefined) s.image.hash = catalogue.get(s.image.name).manifest.hash
+    const t0 = performance.now()
+    await feature(first).submit(await signDescriptor(d, h.key))
+    const placedAt = new Map<EccoPeer, number>()
+    let digest = ''
+    await until(() => {
+      for (const p of h.peers) if (!placedAt.has(p) && feature(p).status(d.id)?.digest !== undefined && feature(p).status(d.id)?.digest !== '') placedAt.set(p, performance.now())
+      const ds = new Set(h.peers.map((p) => feature(p).status(d.id)?.digest ?? ''))
+      digest = [...ds][0]
+      return ds.size === 1 && digest !== ''
+    }, 120_000, `convergence over ${n} peers`)
+    const total = performance.now() - t0
+    const bids = feature(first).book.bidsOf(d.id).length
+    return { peers: n, startupMs: Math.round(startup), bidWindowMs: d.bidWindowMs, convergedMs: r3(total), afterBidWindowMs: r3(total - d.bidWindowMs), bids, digest }
+  } finally {
+    await Promise.allSettled(h.peers.map(async (p) => { await p.stop() }))
+    await rm(h.root, { recursive: true, force: true })
+  }
+}
+
+async function main (): Promise<void> {
+  const results: Record<string, unknown> = { runs: RUNS, frameBytes: frame().byteLength, loadAverageAtStart: loadavg().map(r3) }
+  results.coldEf = await topologies(true, RUNS)
+  results.warmEf = await topologies(false, RUNS)
+  const p3 = (results.warmEf as Record<string, { perHopOverheadMs: { p50: number } }>).P3
+  results.perHopOverhead = { target: 'p50 <= 3 ms on loopback, compute excluded', p50Ms: p3.perHopOverheadMs.p50, met: p3.perHopOverheadMs.p50 <= 3 }
+  const conv: unknown[] = []
+  for (const n of SIZES) {
+    try {
+      conv.push(await convergence(n))
+    } catch (err) {
+      conv.push({ peers: n, error: (err as Error).message })
+    }
+    process.stderr.write(`bench pipeline: convergence ${n} done\n`)
+  }
+  results.placementConvergence = conv
+  results.loadAverageAtEnd = loadavg().map(r3)
+  results.thesis = { interNodeTransferMs: 20, efBootMs: [25, 46], note: 'Fig. 4.19: completion grows roughly linearly with the number of EFs' }
+  const file = await writeResults('pipeline', results)
+  process.stdout.write(`wrote ${file}\n`)
+}
+
+main().then(() => { process.exit(0) }, (err) => { process.stderr.write(`bench pipeline failed: ${(err as Error).stack ?? String(err)}\n`); process.exit(1) })

@@ -1,0 +1,69 @@
+/**
+ * Pure parts of /ecco/checkpoint/1.0.0: deterministic replica and resumer choice,
+ * delta checkpoints, the holders CRDT and its fencing order, bounded decoding.
+ */
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import {
+  CheckpointHolders, CheckpointMessage, applyDelta, checkpointMessage, chooseReplicas, chooseResumer, claimWins,
+  decodeCheckpointMessage, encodedEntries, makeDelta, orderByDistance
+} from '../../protocols/index.js'
+import { decodeCheckpoint, encodeCheckpoint, type CheckpointState } from '../../unikernels/index.js'
+
+const peers = Array.from({ length: 12 }, (_, i) => `12D3KooPeer${i.toString().padStart(3, '0')}`)
+
+function state (unimem: CheckpointState['unimem'], steps: number): CheckpointState {
+  return { imageHash: 'ab'.repeat(32), imageName: 'counter', step: 'f1', lastStep: 'f2', terminated: false, unimem, outputSeq: steps >> 1, clock: 1000 + steps, steps }
+}
+
+describe('checkpoint protocol', () => {
+  it('chooses the same replicas and resumer whatever the candidate order', () => {
+    const shuffled = [...peers].reverse()
+    assert.deepEqual(chooseReplicas('counter-1', peers, 2, peers[0]), chooseReplicas('counter-1', shuffled, 2, peers[0]))
+    assert.ok(!chooseReplicas('counter-1', peers, 3, peers[5]).includes(peers[5]))
+    assert.equal(chooseResumer('counter-1', peers), chooseResumer('counter-1', shuffled))
+    assert.equal(chooseResumer('counter-1', peers), orderByDistance('counter-1', peers)[0])
+    assert.notDeepEqual(orderByDistance('counter-1', peers), orderByDistance('counter-2', peers), 'instances spread over different peers')
+  })
+
+  it('a delta rebuilds exactly the next checkpoint', () => {
+    const a = state([['count', 5n], ['prng', -123n], ['blob', new Uint8Array(1000).fill(1)], ['gone', 'x']], 10)
+    const b = state([['count', 9n], ['prng', -124n], ['blob', new Uint8Array(1000).fill(1)], ['new', true]], 12)
+    const delta = makeDelta(encodedEntries(a), b, encodedEntries(b), 3, 10)
+    assert.deepEqual(delta.set.map((e) => e.key).sort(), ['count', 'new', 'prng'])
+    assert.deepEqual(delta.removed, ['gone'])
+    const rebuilt = decodeCheckpoint(applyDelta(encodeCheckpoint(a), delta))
+    assert.deepEqual(new Map(rebuilt.unimem), new Map(b.unimem))
+    assert.equal(rebuilt.steps, 12)
+    assert.equal(rebuilt.outputSeq, 6)
+  })
+
+  it('holders CRDT: the largest epoch wins, ties go to the smaller PeerId, merge order does not matter', () => {
+    const x = new CheckpointHolders()
+    const y = new CheckpointHolders()
+    const d1 = x.claimHost('i', 'peerB', 2)
+    const d2 = y.claimHost('i', 'peerA', 2)
+    const d3 = y.recordHeld('i', 'peerC', 2, 40)
+    x.mergeBytes(d2); x.mergeBytes(d3)
+    y.mergeBytes(d3); y.mergeBytes(d1); y.mergeBytes(d1)
+    assert.deepEqual(x.current('i'), { epoch: 2, host: 'peerA' })
+    assert.deepEqual(y.current('i'), x.current('i'))
+    assert.equal(x.map.digest(), y.map.digest())
+    assert.deepEqual(x.holders('i'), [{ peer: 'peerC', epoch: 2, seq: 40 }])
+    assert.ok(claimWins({ epoch: 3, host: 'z' }, { epoch: 2, host: 'a' }))
+    assert.ok(!claimWins({ epoch: 2, host: 'b' }, { epoch: 2, host: 'a' }))
+  })
+
+  it('rejects bad messages with InvalidMessageError naming the field', () => {
+    const ok = CheckpointMessage.encode(checkpointMessage({ kind: CheckpointMessage.Kind.FETCH, instance: 'i' }))
+    assert.equal(decodeCheckpointMessage(ok, 1024).kind, CheckpointMessage.Kind.FETCH)
+    const wrongVersion = CheckpointMessage.encode({ ...checkpointMessage({ kind: CheckpointMessage.Kind.FETCH }), version: 9 })
+    assert.throws(() => decodeCheckpointMessage(wrongVersion, 1024), (e: Error) => e.name === 'InvalidMessageError' && /version 9/.test(e.message))
+    const tooMany = CheckpointMessage.encode(checkpointMessage({ kind: CheckpointMessage.Kind.STORE, replicaSet: Array.from({ length: 40 }, (_, i) => `p${i}`) }))
+    assert.throws(() => decodeCheckpointMessage(tooMany, 1 << 20), { name: 'InvalidMessageError' })
+    assert.throws(() => decodeCheckpointMessage(ok, 4), (e: Error) => e.name === 'InvalidMessageError' && /limit/.test(e.message))
+    assert.throws(() => decodeCheckpointMessage(new Uint8Array([0xff, 0xff, 0xff]), 1024), { name: 'InvalidMessageError' })
+    const longInstance = CheckpointMessage.encode(checkpointMessage({ kind: CheckpointMessage.Kind.FETCH, instance: 'x'.repeat(200) }))
+    assert.throws(() => decodeCheckpointMessage(longInstance, 4096), (e: Error) => e.name === 'InvalidMessageError' && /instance/.test(e.message))
+  })
+})
