@@ -10,11 +10,14 @@
  *    bucket at 100 kbps .. unlimited, next to a CRIU-style baseline whose payload is the
  *    sandbox's whole linear memory (modelled: the same measured migration plus that
  *    payload through the same cap).
- * Env: BENCH_MIGRATIONS (default 30), BENCH_MAX_PARALLEL (default 32).
+ * 3. Failover: the host is an ecco-peer OS process killed with SIGKILL; time from the kill
+ *    to the resume on a replica, against the target liveness timeout + 500 ms.
+ * Env: BENCH_MIGRATIONS (default 30), BENCH_MAX_PARALLEL (default 32), BENCH_FAILOVERS (default 10).
  */
 import { CheckpointsFeature, type MigrationResult } from '../node/checkpoints/index.js'
 import type { EccoPeer } from '../node/peer.js'
 import { TestMesh } from '../test/helpers/mesh.js'
+import { ProcessMesh, getJson } from '../test/helpers/processes.js'
 import { waitFor } from '../test/helpers/wait.js'
 import { percentile, writeResults } from './results.js'
 
@@ -22,6 +25,11 @@ const MIGRATIONS = Number(process.env.BENCH_MIGRATIONS ?? 30)
 const MAX_PARALLEL = Number(process.env.BENCH_MAX_PARALLEL ?? 32)
 const CAPS: Array<[string, number]> = [['100kbps', 100e3], ['500kbps', 500e3], ['1Mbps', 1e6], ['10Mbps', 10e6], ['unlimited', Infinity]]
 const LIMIT = 1_000_000_000n
+const FAILOVERS = Number(process.env.BENCH_FAILOVERS ?? 10)
+const FO_HEARTBEAT_MS = 500
+const FO_GONE_AFTER = 3
+/** declared gone after FO_GONE_AFTER silent heartbeats, checked once per heartbeat */
+const FO_LIVENESS_MS = (FO_GONE_AFTER + 1) * FO_HEARTBEAT_MS
 
 const f = (p: EccoPeer): CheckpointsFeature => p.features.get('checkpoints') as CheckpointsFeature
 
@@ -85,25 +93,89 @@ async function table1 (peers: EccoPeer[], rel: Releases, instance: string, repli
   return samples
 }
 
-async function parallel (peers: EccoPeer[], n: number, cap: number): Promise<{ totalMs: number, bytes: number, memoryBytes: number }> {
+async function parallel (peers: EccoPeer[], n: number, label: string, cap: number): Promise<{ totalMs: number, bytes: number, memoryBytes: number, failed: string[] }> {
   const [, a, b] = peers
-  const names = Array.from({ length: n }, (_, i) => `par-${n}-${i}`)
+  // fresh instances per row: an instance name is taken for good once claimed in the holders CRDT
+  const names = Array.from({ length: n }, (_, i) => `par-${n}-${label}-${i}`)
   for (const name of names) {
-    if (!f(a).service.hosted.has(name)) await f(a).service.startInstance({ instance: name, image: 'counter', sink: peers[0].peerId.toString(), stepIntervalMs: 50, seed: { limit: LIMIT } })
+    await f(a).service.startInstance({ instance: name, image: 'counter', sink: peers[0].peerId.toString(), stepIntervalMs: 50, seed: { limit: LIMIT } })
   }
   await waitFor(() => names.every((x) => (f(a).service.hosted.get(x)?.latest?.seq ?? 0) > 2), { timeoutMs: 30_000, message: 'parallel instances did not start' })
   const memoryBytes = f(a).service.hosted.get(names[0])?.sandbox.memory.buffer.byteLength ?? 0
   f(a).service.network.shaper = Number.isFinite(cap) ? tokenBucket(cap) : undefined
   const t0 = performance.now()
-  const results = await Promise.all(names.map(async (x) => await f(a).migrate(x, b.peerId.toString())))
+  // a target that cannot boot in time (the EF's boot cap on an overloaded machine) refuses: count it
+  const settled = await Promise.allSettled(names.map(async (x) => await f(a).migrate(x, b.peerId.toString())))
   const totalMs = performance.now() - t0
   f(a).service.network.shaper = undefined
-  // bring them home unshaped for the next cap
-  await Promise.all(names.map(async (x) => await f(b).migrate(x, a.peerId.toString())))
-  return { totalMs, bytes: results.reduce((s, r) => s + r.transferBytes, 0), memoryBytes }
+  const results = settled.flatMap((r) => r.status === 'fulfilled' ? [r.value] : [])
+  const failed = settled.flatMap((r) => r.status === 'rejected' ? [(r.reason as Error).message] : [])
+  for (const p of peers) for (const h of [...f(p).service.hosted.values()]) await h.finish('stopped')
+  return { totalMs, bytes: results.reduce((s, r) => s + r.transferBytes, 0), memoryBytes, failed }
+}
+
+/** kill -9 of a host process `trials` times; resume delay after each kill. */
+async function failover (trials: number): Promise<Record<string, unknown>> {
+  const mesh = new TestMesh()
+  const procs = new ProcessMesh()
+  try {
+    const peers: EccoPeer[] = []
+    const section = { replicas: 2, quorum: 1, stepIntervalMs: 20, controlPort: 0, gcAfterMs: 60_000 }
+    for (const [i, name] of ['fo-sink', 'fo-r1', 'fo-r2'].entries()) {
+      peers.push(await mesh.add({
+        name,
+        position: { lat: 48.27 + i * 0.0005, lon: 11.66 },
+        ...(i === 0 ? {} : { bootstrap: [mesh.addrOf(peers[0])] }),
+        heartbeatMs: FO_HEARTBEAT_MS,
+        config: { goneAfterHeartbeats: FO_GONE_AFTER, sections: { checkpoints: section } }
+      }))
+    }
+    await waitFor(() => peers.every((p) => f(p).service.replicaCandidates().length === peers.length - 1), { timeoutMs: 30_000, message: 'failover mesh did not form' })
+    const resumedAt: number[] = []
+    let received = 0
+    for (const p of peers) f(p).service.addEventListener('ef:resumed', (e) => { if (e.detail.cause === 'failover') resumedAt.push(e.detail.at) })
+    f(peers[0]).service.addEventListener('sink:output', () => { received++ })
+    const instance = 'counter-fo'
+    await f(peers[1]).service.startInstance({ instance, image: 'counter', sink: peers[0].peerId.toString(), seed: { limit: LIMIT }, stepIntervalMs: 20 })
+    const yaml = `heartbeatMs: ${FO_HEARTBEAT_MS}\ngoneAfterHeartbeats: ${FO_GONE_AFTER}\ncheckpoints:\n  replicas: 2\n  quorum: 1\n  stepIntervalMs: 20\n`
+    const times: number[] = []
+    for (let t = 0; t < trials; t++) {
+      const child = await procs.start(`fo${t}`, yaml, mesh.addrOf(peers[0]))
+      const childId = (await getJson<{ peerId: string }>(child, '/status')).peerId
+      await waitFor(() => peers.every((p) => f(p).service.replicaCandidates().includes(childId)), { timeoutMs: 30_000, message: `failover ${t}: child not live` })
+      await f(hostOf(peers, instance)).migrate(instance, childId)
+      const n = received
+      await waitFor(() => received >= n + 5, { timeoutMs: 30_000, message: `failover ${t}: no outputs from the child` })
+      const before = resumedAt.length
+      child.child.kill('SIGKILL')
+      const killedAt = Date.now()
+      await child.exit
+      await waitFor(() => resumedAt.length > before, { timeoutMs: 30_000, message: `failover ${t}: nobody resumed` })
+      times.push(resumedAt[before] - killedAt)
+      await waitFor(() => received >= n + 10, { timeoutMs: 30_000, message: `failover ${t}: no outputs after resume` })
+      process.stdout.write(`failover ${t}: resumed ${times[t]} ms after kill -9\n`)
+    }
+    const targetMs = FO_LIVENESS_MS + 500
+    return {
+      trials,
+      heartbeatMs: FO_HEARTBEAT_MS,
+      goneAfterHeartbeats: FO_GONE_AFTER,
+      livenessMs: FO_LIVENESS_MS,
+      targetMs,
+      resumeAfterKillMs: { p50: percentile(times, 50), p90: percentile(times, 90), max: Math.max(...times), all: times },
+      withinTarget: times.filter((x) => x <= targetMs).length,
+      outputsAtSink: received,
+      sinkState: f(peers[0]).service.sink.get(instance)
+    }
+  } finally {
+    await procs.stop()
+    await mesh.stop()
+  }
 }
 
 async function main (): Promise<void> {
+  const failoverResult = FAILOVERS > 0 ? await failover(FAILOVERS) : undefined
+  process.stdout.write(`failover done: ${JSON.stringify(failoverResult)}\n`)
   const mesh = new TestMesh()
   const peers: EccoPeer[] = []
   try {
@@ -133,9 +205,19 @@ async function main (): Promise<void> {
     process.stdout.write(`table 1 done: ${JSON.stringify(table)}\n`)
 
     const scaling: Array<Record<string, unknown>> = []
+    const save = async (): Promise<string> => await writeResults('migrate', {
+      notes: 'in-process peers on loopback (TCP+Noise+Yamux); downtime = last output released before suspend -> first output released after resume; CRIU baseline modelled as the measured migration plus the whole linear memory and checkpoint through the same cap',
+      thesisTable1: { mirageManager: { downtimeS: 0.33, totalS: 3.54, stateBytes: 79 }, podmanCriu: { downtimeS: 1.80, totalS: 1.96, stateBytes: 195175 } },
+      targets: { downtimeMsP50: 10, counterStateBytes: 40 },
+      fullCounterCheckpointBytes,
+      failover: failoverResult,
+      table1: table,
+      scaling
+    })
+    await save()
     for (let n = 1; n <= MAX_PARALLEL; n *= 2) {
       for (const [label, cap] of CAPS) {
-        const r = await parallel(peers, n, cap)
+        const r = await parallel(peers, n, label, cap)
         const unlimited = scaling.find((s) => s.parallel === n && s.cap === 'unlimited')
         const baseBytes = n * (r.memoryBytes + fullCounterCheckpointBytes)
         const row = {
@@ -143,21 +225,16 @@ async function main (): Promise<void> {
           cap: label,
           totalMs: r.totalMs,
           bytes: r.bytes,
+          failed: r.failed.length,
+          ...(r.failed.length > 0 ? { firstError: r.failed[0] } : {}),
           criuBaseline: { bytes: baseBytes, modelledTotalMs: (Number.isFinite(cap) ? baseBytes * 8 / cap * 1000 : 0) + (typeof unlimited?.totalMs === 'number' ? unlimited.totalMs : r.totalMs) }
         }
         scaling.push(row)
-        process.stdout.write(`${n} parallel @ ${label}: ${r.totalMs.toFixed(1)} ms, ${r.bytes} B (CRIU-style ${row.criuBaseline.modelledTotalMs.toFixed(0)} ms, ${baseBytes} B)\n`)
+        process.stdout.write(`${n} parallel @ ${label}: ${r.totalMs.toFixed(1)} ms, ${r.bytes} B, ${r.failed.length} refused (CRIU-style ${row.criuBaseline.modelledTotalMs.toFixed(0)} ms, ${baseBytes} B)\n`)
       }
-      for (const p of peers) for (const h of [...f(p).service.hosted.values()]) await h.finish('stopped')
+      await save()
     }
-    const file = await writeResults('migrate', {
-      notes: 'in-process peers on loopback (TCP+Noise+Yamux); downtime = last output released before suspend -> first output released after resume; CRIU baseline modelled as the measured migration plus the whole linear memory and checkpoint through the same cap',
-      thesisTable1: { mirageManager: { downtimeS: 0.33, totalS: 3.54, stateBytes: 79 }, podmanCriu: { downtimeS: 1.80, totalS: 1.96, stateBytes: 195175 } },
-      targets: { downtimeMsP50: 10, counterStateBytes: 40 },
-      fullCounterCheckpointBytes,
-      table1: table,
-      scaling
-    })
+    const file = await save()
     process.stdout.write(`wrote ${file}\n`)
   } finally {
     await mesh.stop()

@@ -48,9 +48,15 @@ function fail (field: string, why: string, name?: string): never {
   throw new InvalidManifestError(`manifest${name != null ? ` of ${name}` : ''}: ${field} ${why}`, name)
 }
 
+/** A hostile value for an error message: String() throws on objects without a callable toString. */
+function show (v: unknown): string {
+  if (v === null || (typeof v !== 'object' && typeof v !== 'function')) return String(v)
+  return Array.isArray(v) ? 'an array' : 'an object'
+}
+
 function positiveInt (o: Record<string, unknown>, field: string, name: string): number {
   const v = o[field]
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0) fail(field, `must be a positive integer, got ${String(v)}`, name)
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0) fail(field, `must be a positive integer, got ${show(v)}`, name)
   return v
 }
 
@@ -59,10 +65,10 @@ export function parseManifest (input: unknown): ImageManifest {
   if (input == null || typeof input !== 'object') fail('root', 'must be an object')
   const o = input as Record<string, unknown>
   const name = o.name
-  if (typeof name !== 'string' || !NAME.test(name)) fail('name', `must match ${NAME.source}, got ${String(name)}`)
+  if (typeof name !== 'string' || !NAME.test(name)) fail('name', `must match ${NAME.source}, got ${show(name)}`)
   if (typeof o.version !== 'string' || o.version === '') fail('version', 'must be a non-empty string', name)
   if (typeof o.hash !== 'string' || !HASH.test(o.hash)) fail('hash', 'must be 64 lowercase hex digits', name)
-  if (o.abi !== ABI_VERSION) fail('abi', `must be ${ABI_VERSION}, got ${String(o.abi)}`, name)
+  if (o.abi !== ABI_VERSION) fail('abi', `must be ${ABI_VERSION}, got ${show(o.abi)}`, name)
   const memoryLimitBytes = positiveInt(o, 'memoryLimitBytes', name)
   if (memoryLimitBytes % 65536 !== 0) fail('memoryLimitBytes', 'must be a multiple of 65536', name)
   const sensors = o.sensors

@@ -23,6 +23,12 @@ export interface HostContext {
   isLive: (peer: string) => boolean
   log: (msg: string, fields?: Record<string, unknown>) => void
   onRelease: (o: { instance: string, epoch: number, seq: number, data: Uint8Array }) => void
+  /**
+   * Hands outputs to this peer's own sink (the instance's sink is this peer, e.g. after a
+   * failover or drain onto the consumer): libp2p cannot dial itself, so OUTPUT requests
+   * to self would fail forever. Resolves to the next sequence the sink expects.
+   */
+  deliverLocal: (instance: string, epoch: number, outputs: EfOutputRecord[]) => Promise<number>
   onStatus: (instance: string, status: InstanceStatus, epoch: number) => void
 }
 
@@ -79,6 +85,7 @@ export class HostedInstance {
   private waiters: Array<{ seq: number, resolve: () => void, reject: (e: Error) => void }> = []
   private outboxWaiters: Array<() => void> = []
   private stepsSinceCheckpoint = 0
+  private quorumCheck?: ReturnType<typeof setInterval>
 
   constructor (ctx: HostContext, tuning: HostTuning, init: { descriptor: InstanceDescriptor, epoch: number, sandbox: Sandbox, outbox?: EfOutputRecord[], base?: { epoch: number, snapshot: CheckpointSnapshot, peers: string[] }, replicaSet?: string[] }) {
     this.ctx = ctx
@@ -166,6 +173,8 @@ export class HostedInstance {
       if (!keep.includes(p)) keep.push(p)
     }
     this.replicaSet = keep
+    // a member that joined may have acked already: re-check the quorum wait now, not on the next ack
+    this.settleWaiters()
   }
 
   private ackedCount (seq: number): number {
@@ -179,7 +188,29 @@ export class HostedInstance {
 
   private async quorum (seq: number): Promise<void> {
     if (this.ackedCount(seq) >= this.descriptor.quorum) return
-    await new Promise<void>((resolve, reject) => { this.waiters.push({ seq, resolve, reject }) })
+    const acked = new Promise<void>((resolve, reject) => { this.waiters.push({ seq, resolve, reject }) })
+    this.armQuorumCheck()
+    await acked
+  }
+
+  /**
+   * While a commit waits for its quorum, re-check the replica set now and then: it is
+   * otherwise refreshed only at a commit or after a failed store, so a set that shrank
+   * below quorum (a resumer drops itself from the gone host's set, a fresh peer sees few
+   * others live yet) would never refill, nothing would be sent, and the wait would last
+   * for ever with the host still 'running'.
+   */
+  private armQuorumCheck (): void {
+    if (this.quorumCheck !== undefined) return
+    this.quorumCheck = setInterval(() => {
+      if (this.waiters.length === 0 || (this.status !== 'running' && this.status !== 'suspended')) {
+        clearInterval(this.quorumCheck)
+        this.quorumCheck = undefined
+        return
+      }
+      this.refreshReplicas()
+      for (const peer of this.replicaSet) this.pump(peer)
+    }, Math.max(100, 2 * this.tuning.retryMs))
   }
 
   private settleWaiters (): void {
@@ -249,22 +280,31 @@ export class HostedInstance {
   private async deliver (): Promise<void> {
     if (this.delivering) return
     this.delivering = true
+    let failures = 0
     try {
       while (this.outbox.length > 0 && (this.status === 'running' || this.status === 'terminated')) {
         const batch = this.outbox.slice(0, 256)
         try {
-          const r = await this.ctx.network.request(this.descriptor.sink, { kind: CheckpointMessage.Kind.OUTPUT, instance: this.instance, epoch: BigInt(this.epoch), outputs: batch }, { signal: this.abort.signal, timeoutMs: this.tuning.requestTimeoutMs })
-          this.outbox = this.outbox.filter((o) => o.seq >= r.highWater)
+          const highWater = await this.send(batch)
+          this.outbox = this.outbox.filter((o) => o.seq >= highWater)
           for (const w of this.outboxWaiters.splice(0)) w()
         } catch (err) {
           if (err instanceof FencedError) { this.fence(err.currentEpoch); return }
           if (this.abort.signal.aborted) return
+          if (failures++ === 0) this.ctx.log('sink delivery failed', { instance: this.instance, sink: this.descriptor.sink, error: (err as Error).message })
           await this.pause(this.tuning.retryMs)
         }
       }
     } finally {
       this.delivering = false
     }
+  }
+
+  /** One OUTPUT batch to the sink; the next sequence it expects. */
+  private async send (batch: EfOutputRecord[]): Promise<bigint> {
+    if (this.descriptor.sink === this.ctx.self) return BigInt(await this.ctx.deliverLocal(this.instance, this.epoch, batch))
+    const r = await this.ctx.network.request(this.descriptor.sink, { kind: CheckpointMessage.Kind.OUTPUT, instance: this.instance, epoch: BigInt(this.epoch), outputs: batch }, { signal: this.abort.signal, timeoutMs: this.tuning.requestTimeoutMs })
+    return r.highWater
   }
 
   /** Stops stepping at a step boundary and returns the final checkpoint (live migration). */
@@ -299,6 +339,8 @@ export class HostedInstance {
     this.status = status
     if (status !== 'terminated') {
       this.abort.abort()
+      clearInterval(this.quorumCheck)
+      this.quorumCheck = undefined
       for (const l of this.links.values()) clearTimeout(l.retry)
       const err = new FencedError(`${this.instance}: ${status}`, this.epoch)
       for (const w of this.waiters.splice(0)) w.reject(err)

@@ -9,7 +9,7 @@ import { TypedEventEmitter } from '@libp2p/interface'
 import type { Message } from '@libp2p/interface'
 import { CrdtStore } from '../../crdt/index.js'
 import {
-  CHECKPOINT_ROLE, CHECKPOINT_TOPIC, CheckpointHolders, CheckpointNetwork, HOLDERS_DOCUMENT,
+  CHECKPOINT_ROLE, CHECKPOINT_TOPIC, CheckpointHolders, CheckpointNetwork, HOLDERS_DOCUMENT, claimWins,
   type EfOutputRecord, type InstanceDescriptor
 } from '../../protocols/index.js'
 import { EfRuntime, loadCatalogue, type Catalogue, type EfImage, type Sandbox } from '../../unikernels/index.js'
@@ -194,6 +194,7 @@ export class CheckpointService extends TypedEventEmitter<CheckpointsEvents> {
       isLive: (p) => this.isLive(p),
       log: (msg, fields) => { this.log.warn(msg, fields) },
       onRelease: (o) => { this.counters.released++; this.safeDispatchEvent('ef:output', { detail: o }) },
+      deliverLocal: async (instance, e, outputs) => await this.sink.accept(instance, e, outputs, this.self),
       onStatus: (instance, status, e) => {
         if (status !== 'running' && status !== 'suspended' && this.hosted.get(instance) === h) this.hosted.delete(instance)
         if (status === 'fenced') this.counters.fenced++
@@ -232,6 +233,18 @@ export class CheckpointService extends TypedEventEmitter<CheckpointsEvents> {
   claim (instance: string, epoch: number, peer = this.self): void {
     this.holders.claimHost(instance, peer, epoch)
     this.markHolders(`h|${instance}|${peer}`)
+    if (peer !== this.self) this.fenceIfSuperseded(instance)
+  }
+
+  /**
+   * Stops our copy when another peer's claim beats it, ties included (two holders that
+   * both resumed at the same epoch): once the winning claim is indexed here, a later
+   * gossip of it changes nothing, so the check cannot wait for mergeHolders.
+   */
+  fenceIfSuperseded (instance: string): void {
+    const h = this.hosted.get(instance)
+    const c = this.holders.current(instance)
+    if (h !== undefined && c !== undefined && c.host !== this.self && claimWins(c, { epoch: h.epoch, host: this.self })) h.fence(c.epoch)
   }
 
   recordHeld (instance: string, peer: string, epoch: number, seq: number): void {
@@ -270,11 +283,7 @@ export class CheckpointService extends TypedEventEmitter<CheckpointsEvents> {
   mergeHolders (bytes: Uint8Array): void {
     const changed = this.holders.mergeBytes(bytes)
     if (changed.length > 0) this.crdtStore.save(HOLDERS_DOCUMENT, this.holders.map).catch(() => {})
-    for (const instance of changed) {
-      const h = this.hosted.get(instance)
-      const c = this.holders.current(instance)
-      if (h !== undefined && c !== undefined && c.host !== this.self) h.fence(c.epoch)
-    }
+    for (const instance of changed) this.fenceIfSuperseded(instance)
   }
 
   private updateLoad (): void {

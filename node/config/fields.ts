@@ -20,11 +20,19 @@ export function rejectUnknown (o: Obj, allowed: readonly string[], path: string)
   }
 }
 
+/** A hostile value for an error message: YAML aliases can make it circular, and it may be huge. */
+export function show (v: unknown): string {
+  let text: string | undefined
+  try { text = JSON.stringify(v) } catch { return Array.isArray(v) ? '(a self-referencing list)' : '(a self-referencing value)' }
+  text = text ?? String(v)
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text
+}
+
 export interface NumberRule { min?: number, max?: number, integer?: boolean }
 
 export function asNumber (v: unknown, path: string, rule: NumberRule = {}): number {
   const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v
-  if (typeof n !== 'number' || !Number.isFinite(n)) throw new ConfigError(`${path}: must be a number, got ${JSON.stringify(v)}`)
+  if (typeof n !== 'number' || !Number.isFinite(n)) throw new ConfigError(`${path}: must be a number, got ${show(v)}`)
   if (rule.integer === true && !Number.isInteger(n)) throw new ConfigError(`${path}: must be an integer, got ${n}`)
   if (rule.min !== undefined && n < rule.min) throw new ConfigError(`${path}: must be >= ${rule.min}, got ${n}`)
   if (rule.max !== undefined && n > rule.max) throw new ConfigError(`${path}: must be <= ${rule.max}, got ${n}`)
@@ -38,7 +46,7 @@ export function asString (v: unknown, path: string): string {
 
 export function asOneOf<T extends string> (v: unknown, options: readonly T[], path: string): T {
   if (typeof v !== 'string' || !(options as readonly string[]).includes(v)) {
-    throw new ConfigError(`${path}: must be one of ${options.join(', ')}, got ${JSON.stringify(v)}`)
+    throw new ConfigError(`${path}: must be one of ${options.join(', ')}, got ${show(v)}`)
   }
   return v as T
 }

@@ -173,6 +173,7 @@ export class NimbusOffload extends TypedEventEmitter<NimbusOffloadEvents> implem
   }
 
   private async sweep (): Promise<void> {
+    this.batcher.expire()
     const gone = this.table.expire()
     if (gone.length === 0) return
     this.publishLoad()

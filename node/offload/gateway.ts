@@ -30,6 +30,8 @@ interface Waiter {
 export interface Attachment {
   client: string
   placement: OffloadPlacement
+  /** ms since epoch: the reservation's lease ends then, and so does the attachment */
+  expiresAt: number
 }
 
 export class GatewayBatcher {
@@ -89,7 +91,8 @@ export class GatewayBatcher {
       for (const w of batch) {
         const p = byDevice.get(w.req.device)
         if (p === undefined) { w.reject(new Error(`no placement for ${w.req.device}`)); continue }
-        if (p.target !== 'local') this.attached.set(w.req.device, { client: w.client, placement: p })
+        const lease = Math.min(w.req.leaseMs !== undefined && w.req.leaseMs > 0 ? w.req.leaseMs : config.leaseMs, config.maxLeaseMs)
+        if (p.target !== 'local') this.attached.set(w.req.device, { client: w.client, placement: p, expiresAt: Date.now() + lease })
         w.resolve(this.candidates(w.req, p, users))
       }
     } catch (err) {
@@ -119,6 +122,13 @@ export class GatewayBatcher {
     if (a === undefined || a.client !== client) return undefined
     this.attached.delete(device)
     return a
+  }
+
+  /** forget attachments whose lease ended (their ENs dropped the reservations too) */
+  expire (now = Date.now()): number {
+    let n = 0
+    for (const [device, a] of this.attached) if (a.expiresAt <= now) { this.attached.delete(device); n++ }
+    return n
   }
 
   async stop (): Promise<void> {

@@ -5,6 +5,7 @@
  * checked against the registry; a failed request is answered with an ERROR, a malformed one
  * is dropped and counted.
  */
+import type { Stream } from '@libp2p/interface'
 import {
   checkRequirements, decodeOffloadMessage, InvalidMessageError, NoSolverError, offloadErrorMessage, OffloadMessage, openOffloadChannel,
   OffloadRefusal, placementToWire, receiveOffloadMessage, requirementsFromWire, sendOffloadMessage,
@@ -28,7 +29,7 @@ export class OffloadHandlers {
     return this.f.config.batchWindowMs + 2 * this.f.config.solveTimeoutMs
   }
 
-  async handle (stream: Parameters<typeof openOffloadChannel>[0], from: string): Promise<void> {
+  async handle (stream: Stream, from: string): Promise<void> {
     const ch = openOffloadChannel(stream, { timeoutMs: this.timeoutMs, signal: this.f.shutdownSignal })
     try {
       const first = decodeOffloadMessage(await ch.read())

@@ -49,6 +49,11 @@ export class PipelineRunner implements StageHost {
     const now = Date.now()
     if (d.deadlineMs !== 0n && Number(d.deadlineMs) <= now) { await this.end(PipelineState.STATE_EXPIRED); return }
     if (d.deadlineMs !== 0n) this.later(Number(d.deadlineMs) - now, () => { void this.end(PipelineState.STATE_EXPIRED) })
+    if (d.window !== undefined) {
+      // on-demand with a time window: run by the input rule inside it, only on triggers outside
+      this.later(Number(d.window.startMs) - now, () => { this.setActive(true) })
+      this.later(Number(d.window.endMs) - now, () => { this.setActive(false) })
+    }
     await this.bid()
     // at the window's end, one anti-entropy round with the neighbours makes sure we place from the same bids
     this.later(Number(d.issuedAtMs) + d.bidWindowMs - now, () => { void this.ctx.syncBids().finally(() => { this.replace() }) })
@@ -114,6 +119,15 @@ export class PipelineRunner implements StageHost {
     if (d.execution === Execution.EXECUTION_AUTOMATIC) return true
     const now = BigInt(Date.now())
     return d.window !== undefined && now >= d.window.startMs && now < d.window.endMs
+  }
+
+  private setActive (on: boolean): void {
+    if (this.ended || this.placement === undefined) return
+    this.state = on ? PipelineState.STATE_PLACED : PipelineState.STATE_WAITING
+    for (const inst of this.instances.values()) {
+      if (on) inst.startTicking(inst.stage.input?.intervalMs ?? 0)
+      else inst.stopTicking()
+    }
   }
 
   private async retargetQueues (prev: Placement | undefined, next: Placement): Promise<void> {

@@ -81,7 +81,7 @@ export class StageInstance {
 
   /** Automatic start stages tick every intervalMs (run = time slot since issue, the same on every replica). */
   startTicking (intervalMs: number): void {
-    if (this.stage.role !== Role.ROLE_START || this.stage.input?.source !== InputSource.INPUT_SENSORS || intervalMs <= 0) return
+    if (this.stage.role !== Role.ROLE_START || this.stage.input?.source !== InputSource.INPUT_SENSORS || intervalMs <= 0 || this.timer !== undefined) return
     const tick = (): void => {
       const run = BigInt(Math.floor((Date.now() - Number(this.host.descriptor.issuedAtMs)) / intervalMs))
       if (run <= this.lastRun) return
@@ -96,6 +96,11 @@ export class StageInstance {
     this.timer = setInterval(tick, intervalMs)
     this.timer.unref?.()
     tick()
+  }
+
+  stopTicking (): void {
+    clearInterval(this.timer)
+    this.timer = undefined
   }
 
   /** A trigger: one run of a start stage with the command's payload. */

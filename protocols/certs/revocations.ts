@@ -18,6 +18,7 @@ import { CERTS_VERSION, MAX_REVOCATION_BYTES } from './constants.js'
 import { InvalidRevocationError } from './errors.js'
 import { Revocation, SignedRevocation } from './pb/certs.js'
 import type { TrustStore } from './trust.js'
+import { signatureVerifies } from './signature.js'
 
 export interface ParsedRevocation {
   /** hex id of the revoked certificate */
@@ -54,7 +55,7 @@ export async function verifyRevocation (bytes: Uint8Array, trust: TrustStore): P
   if (body.certificateId.byteLength !== 32) throw new InvalidRevocationError(`Revocation.certificateId: ${body.certificateId.byteLength} bytes, expected 32`)
   const operator = trust.operatorFor(body.issuerKey)
   if (operator === undefined) throw new InvalidRevocationError('Revocation.issuerKey: not a trusted operator key')
-  if (!await operator.verify(signed.revocation, signed.signature)) throw new InvalidRevocationError('SignedRevocation.signature: does not verify')
+  if (!await signatureVerifies(operator, signed.revocation, signed.signature)) throw new InvalidRevocationError('SignedRevocation.signature: does not verify')
   return {
     certificateId: uint8ArrayToString(body.certificateId, 'base16'),
     revokedAt: Number(body.revokedAt),

@@ -10,6 +10,7 @@ import { equals as uint8ArrayEquals } from 'uint8arrays/equals'
 import { parseCertificate, type ParsedCertificate } from './certificate.js'
 import { DEFAULT_MAX_CACHED_CERTIFICATES } from './constants.js'
 import { InvalidCertificateError, UntrustedCertificateError } from './errors.js'
+import { signatureVerifies } from './signature.js'
 
 export interface TrustStoreInit {
   /** operator public keys (objects or protobuf bytes) */
@@ -55,7 +56,7 @@ export class TrustStore {
     const cert = parseCertificate(bytes)
     const operator = this.operatorFor(cert.body.issuerKey)
     if (operator === undefined) throw new UntrustedCertificateError(`certificate ${cert.id.slice(0, 16)}: issuer is not a trusted operator key`)
-    if (!await operator.verify(cert.bodyBytes, cert.signature)) throw new InvalidCertificateError(`certificate ${cert.id.slice(0, 16)}: operator signature does not verify`)
+    if (!await signatureVerifies(operator, cert.bodyBytes, cert.signature)) throw new InvalidCertificateError(`certificate ${cert.id.slice(0, 16)}: operator signature does not verify`)
     if (this.cache.size >= this.maxCached) this.cache.delete(this.cache.keys().next().value as string)
     this.cache.set(key, cert)
     return cert

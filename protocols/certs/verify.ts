@@ -14,6 +14,7 @@ import {
 import { certificateCoversCause, certificateCoversPosition, certificateTimeStatus, type ParsedCertificate } from './certificate.js'
 import { DEFAULT_MAX_CLOCK_SKEW_MS } from './constants.js'
 import type { TrustStore } from './trust.js'
+import { signatureVerifies } from './signature.js'
 
 export type RejectReason =
   | 'malformed'
@@ -83,7 +84,7 @@ async function checkSigner (certBytes: Uint8Array, payload: Uint8Array, signatur
   if (time === 'expired') return reject('certificate-expired', `certificate ${cert.id.slice(0, 16)} expired at ${new Date(Number(cert.body.notAfter)).toISOString()}`)
   if (time === 'not-yet-valid') return reject('certificate-not-yet-valid', `certificate ${cert.id.slice(0, 16)} valid from ${new Date(Number(cert.body.notBefore)).toISOString()}`)
   if (ctx.revocations?.isRevoked(cert.id) === true) return reject('certificate-revoked', `certificate ${cert.id.slice(0, 16)} is revoked`)
-  if (!await cert.subject.verify(payload, signature)) return reject('bad-signature', `signature does not verify with the key of ${cert.subjectPeerId}`)
+  if (!await signatureVerifies(cert.subject, payload, signature)) return reject('bad-signature', `signature does not verify with the key of ${cert.subjectPeerId}`)
   if (!uint8ArrayEquals(originator, cert.subjectPeerIdBytes)) return reject('originator-mismatch', `originator is not the certificate subject ${cert.subjectPeerId}`)
   return cert
 }

@@ -11,8 +11,8 @@ export const CHECKPOINT_ROLE = 'checkpoints'
 /** @see {@link CheckpointNetworkInit.maxFrameBytes}: a 100 KB Unimem plus outputs fits many times */
 export const DEFAULT_MAX_FRAME_BYTES = 4 * 1024 * 1024
 export const DEFAULT_TIMEOUT_MS = 5_000
-export const DEFAULT_MAX_INBOUND_STREAMS = 64
-export const DEFAULT_MAX_OUTBOUND_STREAMS = 64
+export const DEFAULT_MAX_INBOUND_STREAMS = 256
+export const DEFAULT_MAX_OUTBOUND_STREAMS = 256
 /** Limits on repeated fields of an inbound message. */
 export const MAX_OUTPUTS_PER_MESSAGE = 4096
 export const MAX_STATE_ENTRIES = 4096

@@ -29,9 +29,9 @@ export interface CheckpointNetworkInit {
   maxFrameBytes?: number
   /** deadline of one request/answer exchange @default 5000 */
   timeoutMs?: number
-  /** @default 64 */
+  /** @default 256 */
   maxInboundStreams?: number
-  /** @default 64 */
+  /** @default 256 */
   maxOutboundStreams?: number
 }
 

@@ -19,7 +19,14 @@ export function parseScenario (text: string, opts: ValidateOptions = {}): Scenar
     const where = e.linePos === undefined ? '' : ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}`
     throw new ScenarioError(`(scenario): YAML syntax error${where}: ${e.message.split('\n')[0]}`)
   }
-  return validateScenario(doc.toJS({ maxAliasCount: 100 }), opts)
+  let raw: unknown
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 })
+  } catch (err) {
+    // unresolved aliases and alias bombs ("billion laughs") surface only here
+    throw new ScenarioError(`(scenario): YAML error: ${(err as Error).message.split('\n')[0]}`)
+  }
+  return validateScenario(raw, opts)
 }
 
 /** Reads a TSV RTT matrix (square, numbers) into milliseconds. */

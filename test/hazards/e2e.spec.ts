@@ -52,7 +52,7 @@ describe('hazards: black ice on a 2 km road, end to end', () => {
     // both vehicles know a roadside peer that relays the ice cell's topic
     const iceTopic = hazardTopic(encodeGeohash(ICE, HAZARD_CELL_PRECISION))
     for (const v of [car, bystander]) {
-      await waitFor(() => v.libp2p.services.pubsub.getSubscribers(iceTopic).length > 0, { timeoutMs: 20_000, message: 'vehicle connected to a relay of the ice cell' })
+      await waitFor(() => v.libp2p.services.pubsub.getSubscribers(iceTopic).length > 0, { timeoutMs: 90_000, message: 'vehicle connected to a relay of the ice cell' })
     }
   })
 
@@ -70,7 +70,7 @@ describe('hazards: black ice on a 2 km road, end to end', () => {
     const now = Date.now()
     iceIds = lampposts.map((l) => l.sac.inject({ kind: 'ice', from: now - 1000, to: now + 3_600_000 }))
     let action: string | undefined
-    await waitFor(async () => { action = await chain.run() ?? action; return action !== undefined }, { timeoutMs: 20_000, message: 'the broadcaster confirms ice' })
+    await waitFor(async () => { action = await chain.run() ?? action; return action !== undefined }, { timeoutMs: 60_000, message: 'the broadcaster confirms ice' })
     // keep the pipeline running (records every 300 ms: folded into the same actionId) while the car drives
     const stopRunning = chain.every(300)
     try {
@@ -95,7 +95,7 @@ describe('hazards: black ice on a 2 km road, end to end', () => {
         car.setPosition(at(-5000 + along))
         await new Promise((resolve) => setTimeout(resolve, 100))
       }
-      await waitFor(() => car.inbox.stats.repeats >= 3, { timeoutMs: 10_000, message: 'repetitions reached the car' })
+      await waitFor(() => car.inbox.stats.repeats >= 3, { timeoutMs: 30_000, message: 'repetitions reached the car' })
       assert.equal(shown.length, 1)
       assert.equal(new Set(shown.map((s) => s.key)).size, 1)
       assert.equal(chain.records.length > 1, true, 'the broadcaster confirmed the ice several times under one actionId')
@@ -106,7 +106,7 @@ describe('hazards: black ice on a 2 km road, end to end', () => {
   })
 
   it('a vehicle outside the relevance area receives the cell but shows nothing', async () => {
-    await waitFor(() => bystander.inbox.stats.accepted >= 1, { timeoutMs: 10_000, message: () => `bystander got the warning on its cells ${bystander.cells().join(',')}` })
+    await waitFor(() => bystander.inbox.stats.accepted >= 1, { timeoutMs: 30_000, message: () => `bystander got the warning on its cells ${bystander.cells().join(',')}` })
     assert.deepEqual(bystanderShown, [])
     assert.deepEqual(bystander.warnings(), [])
   })

@@ -62,6 +62,37 @@ describe('live migration', () => {
     process.stdout.write(`# 50 migrations: paused p50 ${pauses[25].toFixed(1)} ms, max ${pauses[49].toFixed(1)} ms\n`)
   })
 
+  it('an instance hosted on its own sink peer delivers there (regression: OUTPUT to self never succeeded)', async () => {
+    // a failover or drain can land the instance on the consumer itself: it is a checkpoint peer too
+    const [s] = peers
+    const from = peers.find((p) => feature(p).service.hosted.get('counter-a')?.status === 'running')
+    assert.ok(from !== undefined && from !== s)
+    const before = sink.count('counter-a')
+    await feature(from).migrate('counter-a', s.peerId.toString())
+    const h = feature(s).service.hosted.get('counter-a')
+    assert.equal(h?.status, 'running')
+    await sink.waitFor('counter-a', before + 20, 10_000)
+    await waitFor(() => h.outbox.length === 0, { timeoutMs: 10_000, message: () => `outbox of the instance on its sink holds ${h.outbox.length}` })
+    sink.assertExact('counter-a', reference, 'hosted on the sink:')
+    await feature(s).migrate('counter-a', from.peerId.toString())
+    await sink.waitFor('counter-a', sink.count('counter-a') + 2)
+    sink.assertExact('counter-a', reference, 'back from the sink:')
+  })
+
+  it('a host that starts with no live replica candidates refills its set once they appear (regression: quorum wait never re-armed)', async () => {
+    const [s, b, c, d] = peers
+    await mesh.partition([d], [s, b, c])
+    await waitFor(() => feature(d).service.replicaCandidates().length === 0, { timeoutMs: 15_000, message: 'isolated peer still sees candidates' })
+    const h = await feature(d).service.startInstance({ instance: 'counter-iso', image: 'counter', sink: s.peerId.toString(), seed: { limit: COUNTER_LIMIT } })
+    assert.deepEqual(h.replicaSet, [], 'no replica to choose while isolated')
+    assert.equal(feature(d).service.counters.released, 0, 'nothing released without a quorum')
+    mesh.heal()
+    await sink.waitFor('counter-iso', 10, 20_000)
+    assert.equal(h.replicaSet.length, 2, 'the set refilled to k replicas')
+    sink.assertExact('counter-iso', reference, 'after isolation:')
+    await h.finish('stopped')
+  })
+
   it('ecco-peer ef list / migrate talk to the running peer', async () => {
     const host = peers.find((p) => feature(p).service.hosted.has('counter-a'))
     const target = peers.find((p) => p !== host && p !== peers[0])

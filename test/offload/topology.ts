@@ -50,6 +50,8 @@ export function nimbusYaml (node: TopologyNode, nimbus: string, heartbeatMs = 10
     `position: { lat: ${node.position.lat}, lon: ${node.position.lon} }`,
     `tier: ${node.tier}`,
     `heartbeatMs: ${heartbeatMs}`,
+    // a starved process on a shared 2-core machine can miss three heartbeats without being gone
+    'goneAfterHeartbeats: 5',
     'nimbus:',
     ...nimbus.split('\n').filter((l) => l.trim() !== '').map((l) => `  ${l}`)
   ].join('\n') + '\n'
