@@ -41,7 +41,7 @@ async function main (): Promise<void> {
   const startMs = Date.now() - t0
   const all = [...procs.values()]
   const views = async (): Promise<View[]> => await Promise.all(all.map(async (p) => await getJson<View>(p, '/offload')))
-  const client = await createLibp2p({ transports: [tcp()], connectionEncrypters: [noise()], streamMuxers: [yamux()], connectionGater: { denyDialMultiaddr: () => false } })
+  const client = await createLibp2p({ transports: [tcp()], connectionEncrypters: [noise()], streamMuxers: [yamux()], connectionGater: { denyDialMultiaddr: () => false }, connectionManager: { dialTimeout: 30_000 } })
   try {
     let vs: View[] = []
     const convergeMs = await waitFor(async () => {

@@ -360,6 +360,9 @@ export class HostedInstance {
       outputSeq: this.latest?.state.outputSeq ?? 0,
       replicas: this.replicaSet,
       acked: Object.fromEntries([...this.links.values()].map((l) => [l.peer, l.acked === undefined ? null : { epoch: l.acked.epoch, seq: l.acked.seq }])),
+      // links outside `replicas` are stale; a stall shows here as neither in flight nor retrying
+      links: Object.fromEntries([...this.links.values()].map((l) => [l.peer, { inflight: l.inflight, retrying: l.retry !== undefined, failures: l.failures ?? 0 }])),
+      waitingForQuorum: this.waiters.map((w) => w.seq),
       outbox: this.outbox.length,
       sink: this.descriptor.sink
     }

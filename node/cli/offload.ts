@@ -69,7 +69,8 @@ export async function runOffload (argv: string[]): Promise<number> {
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     // roadside networks are private address space
-    connectionGater: { denyDialMultiaddr: () => false }
+    connectionGater: { denyDialMultiaddr: () => false },
+    connectionManager: { dialTimeout: timeoutMs }
   })
   const client = createOffloadClient({ dialer: node }, { timeoutMs })
   const outcomes: Outcome[] = []

@@ -110,7 +110,13 @@ export class OffloadHandlers {
   private async solve (msg: OffloadMessage, from: string): Promise<Reply> {
     if (msg.solve === undefined) throw new InvalidMessageError('Solve: missing')
     if (!this.isMember(from)) return offloadErrorMessage('ERR_NOT_MEMBER', `${from} is not a Nimbus member in this registry`)
-    const input = solveFromWire(msg.solve, this.f.members())
+    let input: ReturnType<typeof solveFromWire>
+    try {
+      input = solveFromWire(msg.solve, this.f.members())
+    } catch (err) {
+      // e.g. a gateway this registry does not know yet: the sender moves on to the next solver
+      return offloadErrorMessage('ERR_INVALID_SOLVE', (err as Error).message)
+    }
     if (input.stage === 1 && input.slice !== this.f.slice) return offloadErrorMessage('ERR_WRONG_SLICE', `slice ${input.slice} is not ${this.f.slice}`)
     try {
       const out = await this.f.solveLocally(input, this.f.shutdownSignal)

@@ -6,6 +6,7 @@
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import type { EccoPeer } from '../../node/peer.js'
+import { Execution, InputSource, PipelineState } from '../../protocols/index.js'
 import { TestMesh } from '../helpers/mesh.js'
 import { waitFor } from '../helpers/wait.js'
 import { addPipelinePeer, fullMesh, loadRepoDescriptor, newIssuer, pipelinesOf, samePlacement, sign, type Issuer } from './helpers.js'
@@ -49,5 +50,25 @@ describe('priority preemption', () => {
     await waitFor(() => (py.status('parking')?.runsCompleted ?? 0n) > parkingBefore && (py.status('crash-detection')?.runsCompleted ?? 0n) >= 2n, {
       timeoutMs: 15_000, message: () => `y: parking ${py.status('parking')?.runsCompleted ?? 0n}, crash ${py.status('crash-detection')?.runsCompleted ?? 0n}`
     })
+  })
+
+  it('runs an on-demand pipeline by its input rule only inside its time window', async () => {
+    const py = pipelinesOf(y)
+    const d = await loadRepoDescriptor('parking.yaml', (x) => {
+      x.id = 'parking-window'
+      x.execution = Execution.EXECUTION_ON_DEMAND
+      x.window = { startMs: x.issuedAtMs + 4000n, endMs: x.issuedAtMs + 7000n }
+      x.stages[0].input = { source: InputSource.INPUT_SENSORS, intervalMs: 500, joinTimeoutMs: 0 }
+    })
+    await py.submit(await sign(d, issuer))
+    await samePlacement([x, y], 'parking-window')
+    assert.equal(py.status('parking-window')?.state, PipelineState.STATE_WAITING)
+    assert.equal(py.status('parking-window')?.runsStarted, 0n)
+    await waitFor(() => py.status('parking-window')?.state === PipelineState.STATE_PLACED, { timeoutMs: 10_000, message: 'window did not open' })
+    await waitFor(() => py.status('parking-window')?.state === PipelineState.STATE_WAITING, { timeoutMs: 10_000, message: 'window did not close' })
+    const inside = py.status('parking-window')?.runsStarted ?? 0n
+    assert.ok(inside >= 2n && inside <= 8n, `${inside} runs inside a 3 s window at 500 ms`)
+    // the stage instance stays placed but its input rule no longer fires
+    assert.deepEqual(py.status('parking-window')?.localStages, ['detect.0'])
   })
 })
