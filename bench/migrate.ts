@@ -140,24 +140,43 @@ async function failover (trials: number): Promise<Record<string, unknown>> {
     const yaml = `heartbeatMs: ${FO_HEARTBEAT_MS}\ngoneAfterHeartbeats: ${FO_GONE_AFTER}\ncheckpoints:\n  replicas: 2\n  quorum: 1\n  stepIntervalMs: 20\n`
     const times: number[] = []
     let preempted = 0
+    const errors: string[] = []
     for (let t = 0; t < trials; t++) {
-      const child = await procs.start(`fo${t}`, yaml, mesh.addrOf(peers[0]))
-      const childId = (await getJson<{ peerId: string }>(child, '/status')).peerId
-      await waitFor(() => peers.every((p) => f(p).service.replicaCandidates().includes(childId)), { timeoutMs: 30_000, message: `failover ${t}: child not live` })
-      const moved = await f(hostOf(peers, instance)).migrate(instance, childId)
-      const n = received
-      await waitFor(() => received >= n + 5, { timeoutMs: 30_000, message: `failover ${t}: no outputs from the child` })
-      const before = resumedAt.length
-      child.child.kill('SIGKILL')
-      const killedAt = Date.now()
-      await child.exit
-      // a replica may have declared the child gone before the kill (heartbeats missed under load): then it runs already
-      const resumedHere = (): boolean => peers.some((p) => { const h = f(p).service.hosted.get(instance); return h?.status === 'running' && h.epoch > moved.epoch })
-      await waitFor(resumedHere, { timeoutMs: 30_000, message: () => `failover ${t}: nobody resumed; ${JSON.stringify(peers.map((p) => f(p).list()), (_k, v: unknown) => typeof v === 'bigint' ? Number(v) : v)}` })
-      if (resumedAt.length > before) times.push(resumedAt[before] - killedAt)
-      else preempted++
-      await waitFor(() => received >= n + 10, { timeoutMs: 30_000, message: `failover ${t}: no outputs after resume` })
-      process.stdout.write(`failover ${t}: ${resumedAt.length > before ? `resumed ${resumedAt[before] - killedAt} ms after kill -9` : 'failed over before the kill'}\n`)
+      try {
+        const child = await procs.start(`fo${t}`, yaml, mesh.addrOf(peers[0]))
+        const childId = (await getJson<{ peerId: string }>(child, '/status')).peerId
+        await waitFor(() => peers.every((p) => f(p).service.replicaCandidates().includes(childId)), { timeoutMs: 30_000, message: `failover ${t}: child not live` })
+        // the host may be fenced mid-migration by an early failover under load: migrate from wherever it runs now
+        let moved: MigrationResult | undefined
+        for (let attempt = 0; moved === undefined; attempt++) {
+          try {
+            moved = await f(hostOf(peers, instance)).migrate(instance, childId)
+          } catch (err) {
+            if (attempt >= 5) throw err
+            await waitFor(() => { try { return hostOf(peers, instance) !== undefined } catch { return false } }, { timeoutMs: 30_000, message: `failover ${t}: instance runs nowhere` })
+          }
+        }
+        const n = received
+        await waitFor(() => received >= n + 5, { timeoutMs: 30_000, message: `failover ${t}: no outputs from the child` })
+        const before = resumedAt.length
+        child.child.kill('SIGKILL')
+        const killedAt = Date.now()
+        await child.exit
+        // a replica may have declared the child gone before the kill (heartbeats missed under load): then it runs already
+        const childEpoch = moved.epoch
+        const resumedHere = (): boolean => peers.some((p) => { const h = f(p).service.hosted.get(instance); return h?.status === 'running' && h.epoch > childEpoch })
+        await waitFor(resumedHere, { timeoutMs: 30_000, message: () => `failover ${t}: nobody resumed; ${JSON.stringify(peers.map((p) => f(p).list()), (_k, v: unknown) => typeof v === 'bigint' ? Number(v) : v)}` })
+        if (resumedAt.length > before) times.push(resumedAt[before] - killedAt)
+        else preempted++
+        await waitFor(() => received >= n + 10, { timeoutMs: 30_000, message: `failover ${t}: no outputs after resume` })
+        process.stdout.write(`failover ${t}: ${resumedAt.length > before ? `resumed ${resumedAt[before] - killedAt} ms after kill -9` : 'failed over before the kill'}\n`)
+      } catch (err) {
+        // a harness failure (a child that never got live on an overloaded box) costs the trial, not the run
+        errors.push(`trial ${t}: ${(err as Error).message.slice(0, 500)}`)
+        process.stdout.write(`failover ${t}: ${(err as Error).message.slice(0, 200)}\n`)
+        for (const p of procs.procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL')
+        await waitFor(() => { try { return hostOf(peers, instance) !== undefined } catch { return false } }, { timeoutMs: 30_000, message: 'instance runs nowhere after a failed trial' })
+      }
     }
     const targetMs = FO_LIVENESS_MS + 500
     return {
@@ -170,6 +189,7 @@ async function failover (trials: number): Promise<Record<string, unknown>> {
       withinTarget: times.filter((x) => x <= targetMs).length,
       measured: times.length,
       failedOverBeforeKill: preempted,
+      harnessErrors: errors,
       outputsAtSink: received,
       sinkState: f(peers[0]).service.sink.get(instance)
     }

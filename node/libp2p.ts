@@ -20,6 +20,8 @@ import {
 } from '../protocols/index.js'
 
 export const DHT_PROTOCOL = '/ecco/kad/1.0.0'
+const INBOUND_CONNECTIONS_PER_HOST_PER_SECOND = 100
+const DIAL_TIMEOUT_MS = 10_000
 
 // a type alias, not an interface: libp2p's ServiceMap needs an index signature
 export type EccoServices = {
@@ -78,6 +80,11 @@ export async function createEccoLibp2p (init: EccoLibp2pInit): Promise<EccoLibp2
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionGater: init.connectionGater ?? { denyDialMultiaddr: () => false },
+    connectionManager: {
+      // a roadside cabinet or sim-net host may run many peers behind one address
+      inboundConnectionThreshold: INBOUND_CONNECTIONS_PER_HOST_PER_SECOND,
+      dialTimeout: DIAL_TIMEOUT_MS
+    },
     ...(init.logger === undefined ? {} : { logger: init.logger }),
     start: false,
     services: {
@@ -95,6 +102,9 @@ export async function createEccoLibp2p (init: EccoLibp2pInit): Promise<EccoLibp2
       pubsub: gossipsub({
         globalSignaturePolicy: 'StrictSign',
         fastMsgIdFn,
+        // gossipsub penalises more than 10 peers on one IP (a Sybil signal on
+        // the Internet); loopback is one machine running many peers on purpose
+        scoreParams: { IPColocationFactorWhitelist: new Set(['127.0.0.1', '::1']) },
         allowPublishToZeroTopicPeers: true,
         emitSelf: false,
         fallbackToFloodsub: false

@@ -13,7 +13,7 @@ export type PeerDb = Level<string, Bytes>
 /** A Uint8Array-valued sublevel of the peer's LevelDB. */
 export type Sublevel = AbstractSublevel<PeerDb, string | Bytes | Buffer, string, Bytes>
 
-export const SUBLEVELS = ['identity', 'crdt', 'queues', 'checkpoints', 'images'] as const
+export const SUBLEVELS = ['identity', 'crdt', 'queues', 'checkpoints', 'images', 'offload'] as const
 export type SublevelName = typeof SUBLEVELS[number]
 
 export interface PeerStore {

@@ -314,6 +314,8 @@ export class HostedInstance {
     for (const w of this.outboxWaiters.splice(0)) w()
     this.wakePause?.()
     await this.loopDone
+    // fenced meanwhile (a replica resumed it after missed heartbeats): its sandbox is stopped
+    if (this.status !== 'suspended') throw new FencedError(`${this.instance}: ${this.status} while suspending`, this.epoch)
     const snap = snapshotOf(await this.sandbox.suspend(), [...this.outbox])
     this.ctx.onStatus(this.instance, 'suspended', this.epoch)
     return snap

@@ -133,7 +133,15 @@ export class CheckpointService extends TypedEventEmitter<CheckpointsEvents> {
 
   /** Live peers that store checkpoints and have room for another EF, other than this one. */
   replicaCandidates (): string[] {
-    return this.peer.libp2p.services.state.getRegistry()
+    let registry: ReturnType<EccoPeer['libp2p']['services']['state']['getRegistry']>
+    try {
+      registry = this.peer.libp2p.services.state.getRegistry()
+    } catch (err) {
+      // a registry entry that does not decode must not crash the timers that ask (seen under load: "invalid wire type")
+      this.log.warn('registry unreadable', { error: err })
+      return []
+    }
+    return registry
       .filter((e) => e.live && e.peerId !== this.self && e.state.roles.includes(CHECKPOINT_ROLE))
       .filter((e) => (e.state.capacity?.maxEdgeFunctions ?? 1) > (e.state.load?.runningEdgeFunctions ?? 0))
       .map((e) => e.peerId)

@@ -77,11 +77,12 @@ export async function runPeer (argv: string[]): Promise<number> {
   const id = peer.peerId.toString()
   const addrs = peer.multiaddrs()
   log.info('peer started', { peerId: id, multiaddrs: addrs, http: peer.httpPort, dataDir: config.dataDir })
+  const listening = `Listening on:\n${addrs.map((a) => `  ${a}`).join('\n')}\n`
   if (config.bootstrapMode) {
-    process.stdout.write(`ECCO bootstrap peer ${id}\nListening on:\n${addrs.map((a) => `  ${a}`).join('\n')}\n`)
+    process.stdout.write(`ECCO bootstrap peer ${id}\n${listening}`)
     process.stdout.write(`Join this mesh with:\n  ecco-peer --join ${addrs[0] ?? '<multiaddr>'} --data-dir <dir>\n`)
   } else {
-    process.stdout.write(`ECCO peer ${id} joined through ${config.bootstrap.join(', ')}\n`)
+    process.stdout.write(`ECCO peer ${id} joining through ${config.bootstrap.join(', ')}\n${listening}`)
   }
   if (peer.httpPort !== undefined) process.stdout.write(`Status API: http://${config.httpHost}:${peer.httpPort}/status\n`)
   return await new Promise<number>((resolve) => {

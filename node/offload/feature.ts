@@ -148,7 +148,7 @@ export class NimbusOffload extends TypedEventEmitter<NimbusOffloadEvents> implem
   }
 
   /** Publish our role tags, and report when a solver role moved. */
-  private refreshRoles (): void {
+  private refreshRoles (again = true): void {
     if (!this.started) return
     const { state } = this.peer.libp2p.services
     const base = [ROLE_MEMBER, `${ROLE_SLICE_PREFIX}${this.slice}`, ...(this.gateway ? [ROLE_GATEWAY] : [])]
@@ -158,7 +158,8 @@ export class NimbusOffload extends TypedEventEmitter<NimbusOffloadEvents> implem
     const next = [...current.filter((r) => !r.startsWith(ROLE_PREFIX)), ...base, ...solverRoles(members, this.self)]
     if (next.join('\n') !== current.join('\n')) {
       state.updateState({ roles: next })
-      if (!current.includes(ROLE_MEMBER)) { this.refreshRoles(); return }
+      // once more, now that our own entry counts us as a member
+      if (!current.includes(ROLE_MEMBER) && again) { this.refreshRoles(false); return }
     }
     const solvers = { sliceSolver: electSliceSolver(members, this.slice), stage2Solver: electStage2Solver(members) }
     if (solvers.sliceSolver !== this.solvers.sliceSolver || solvers.stage2Solver !== this.solvers.stage2Solver) {

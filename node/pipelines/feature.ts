@@ -85,8 +85,8 @@ export class PipelinesFeature extends TypedEventEmitter<PipelinesEvents> impleme
 
   private listen (): void {
     const opts = { signal: this.listening.signal }
-    this.book.addEventListener('descriptor', (e) => { void this.adopt(e.detail.descriptor) }, opts)
-    this.book.addEventListener('stop', (e) => { void this.runners.get(e.detail.pipelineId)?.end(PipelineState.STATE_STOPPED) }, opts)
+    this.book.addEventListener('descriptor', (e) => { this.adopt(e.detail.descriptor).catch((err: Error) => { this.log.warn('pipeline not adopted', { pipeline: e.detail.descriptor.id, error: err }) }) }, opts)
+    this.book.addEventListener('stop', (e) => { this.runners.get(e.detail.pipelineId)?.end(PipelineState.STATE_STOPPED).catch(() => {}) }, opts)
     this.book.addEventListener('trigger', (e) => { this.runners.get(e.detail.command.pipelineId)?.trigger(e.detail.command.run, e.detail.command.payload) }, opts)
     this.book.addEventListener('bids', (e) => { for (const id of e.detail.pipelineIds) this.runners.get(id)?.replace() }, opts)
     this.book.addEventListener('rejected', (e) => { this.safeDispatchEvent('pipeline:rejected', { detail: e.detail }) }, opts)
@@ -169,8 +169,8 @@ export class PipelinesFeature extends TypedEventEmitter<PipelinesEvents> impleme
       const inst = v.r.instances.get(v.k)
       if (inst === undefined) continue
       v.r.instances.delete(v.k)
-      void inst.stop()
-      void v.r.withdraw(inst.stage.name)
+      inst.stop().catch(() => {})
+      v.r.withdraw(inst.stage.name).catch(() => {})
       this.log.info('stage preempted', { pipeline: v.r.id, stage: inst.stage.name, priority: v.r.priority, by: top })
       this.safeDispatchEvent('pipeline:preempted', { detail: { pipelineId: v.r.id, stage: inst.stage.name, by: top } })
     }

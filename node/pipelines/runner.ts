@@ -48,7 +48,7 @@ export class PipelineRunner implements StageHost {
     const d = this.descriptor
     const now = Date.now()
     if (d.deadlineMs !== 0n && Number(d.deadlineMs) <= now) { await this.end(PipelineState.STATE_EXPIRED); return }
-    if (d.deadlineMs !== 0n) this.later(Number(d.deadlineMs) - now, () => { void this.end(PipelineState.STATE_EXPIRED) })
+    if (d.deadlineMs !== 0n) this.later(Number(d.deadlineMs) - now, () => { this.end(PipelineState.STATE_EXPIRED).catch(() => {}) })
     if (d.window !== undefined) {
       // on-demand with a time window: run by the input rule inside it, only on triggers outside
       this.later(Number(d.window.startMs) - now, () => { this.setActive(true) })
@@ -80,7 +80,7 @@ export class PipelineRunner implements StageHost {
       } catch (err) {
         this.failure(s.name, `image ${s.image?.name ?? '?'} unavailable: ${(err as Error).message}`)
         // no peer had it yet (or none was reachable): bid again a little later
-        if (this.imageRetries++ < MAX_IMAGE_RETRIES) this.later(IMAGE_RETRY_MS, () => { void this.bid() })
+        if (this.imageRetries++ < MAX_IMAGE_RETRIES) this.later(IMAGE_RETRY_MS, () => { this.bid().catch(() => {}) })
         continue
       }
       await this.ctx.book.postBid({ pipelineId: this.id, stage: s.name, cost, withdrawn: false, atMs: BigInt(Date.now()) })
@@ -265,8 +265,15 @@ export class PipelineRunner implements StageHost {
 
   /** Stop order or deadline: every instance stops and the queues of the pipeline are dropped. */
   async end (state: PipelineState): Promise<void> {
-    if (this.ended) return
+    if (this.ended) return await this.ending
     this.ended = true
+    this.ending = this.finish(state).catch((err: Error) => { this.ctx.log.warn('pipeline end incomplete', { pipeline: this.id, error: err }) })
+    await this.ending
+  }
+
+  private ending?: Promise<void>
+
+  private async finish (state: PipelineState): Promise<void> {
     this.state = state
     for (const t of this.timers) clearTimeout(t)
     await this.placing
@@ -279,6 +286,7 @@ export class PipelineRunner implements StageHost {
 
   /** Shutdown of the peer: instances stop, queues stay for the restart. */
   async halt (): Promise<void> {
+    await this.ending
     this.ended = true
     for (const t of this.timers) clearTimeout(t)
     await this.placing

@@ -27,7 +27,8 @@ export function spawnPeer (name: string, args: string[]): PeerProcess {
   child.stdout?.on('data', (d: Buffer) => {
     p.stdout += d.toString()
     p.httpPort ??= Number(/Status API: http:\/\/127\.0\.0\.1:(\d+)\//.exec(p.stdout)?.[1] ?? NaN) || undefined
-    p.addr ??= /(\/ip4\/127\.0\.0\.1\/tcp\/\d+\/p2p\/\S+)/.exec(p.stdout)?.[1]
+    // the peer's own address, not the bootstrap address it joined through
+    p.addr ??= /^\s+(\/ip4\/127\.0\.0\.1\/tcp\/\d+\/p2p\/\S+)$/m.exec(p.stdout)?.[1]
   })
   child.stderr?.on('data', (d: Buffer) => { p.stderr += d.toString() })
   return p
@@ -57,7 +58,7 @@ export class ProcessMesh {
     const p = spawnPeer(name, join === undefined ? ['--bootstrap', ...args] : ['--join', join, ...args])
     this.procs.push(p)
     await waitFor(() => p.httpPort !== undefined && p.addr !== undefined, {
-      timeoutMs: 30_000, message: () => `${name} did not start: ${p.stderr.slice(-500)}`
+      timeoutMs: 60_000, message: () => `${name} did not start: ${p.stderr.slice(-500)}`
     })
     return p
   }

@@ -92,7 +92,7 @@ describe(`decentralised 2PMT on ${TIERS.reduce((a, b) => a + b, 0)} EN processes
     client = await createLibp2p({ transports: [tcp()], connectionEncrypters: [noise()], streamMuxers: [yamux()], connectionGater: { denyDialMultiaddr: () => false }, connectionManager: { dialTimeout: 30_000 } })
     md = createOffloadClient({ dialer: client }, { timeoutMs: 60_000 })
     // connect to every gateway first: a burst of first dials is not what is being tested
-    await Promise.all([...procs.values()].filter((p, i) => topo[i]?.tier === 1).map(async (p) => await client.dial(multiaddr(p.addr ?? ''), { signal: AbortSignal.timeout(60_000) })))
+    await Promise.all(topo.filter((n) => n.tier === 1).map(async (n) => await client.dial(multiaddr(procs.get(n)?.addr ?? ''), { signal: AbortSignal.timeout(60_000) })))
     startMs = Date.now() - t0
   })
 
