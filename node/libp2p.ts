@@ -83,7 +83,10 @@ export async function createEccoLibp2p (init: EccoLibp2pInit): Promise<EccoLibp2
     connectionManager: {
       // a roadside cabinet or sim-net host may run many peers behind one address
       inboundConnectionThreshold: INBOUND_CONNECTIONS_PER_HOST_PER_SECOND,
-      dialTimeout: DIAL_TIMEOUT_MS
+      dialTimeout: DIAL_TIMEOUT_MS,
+      // libp2p 2.9 leaves these undefined, which gives p-retry a NaN timeout
+      reconnectRetryInterval: 1000,
+      reconnectBackoffFactor: 2
     },
     ...(init.logger === undefined ? {} : { logger: init.logger }),
     start: false,

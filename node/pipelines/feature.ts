@@ -24,6 +24,7 @@ import { PipelineRunner } from './runner.js'
 import { BundleTransport } from './transport.js'
 
 const PRUNE_INTERVAL_MS = 10_000
+const SYNC_INTERVAL_MS = 3000
 
 /** Config sensor types to the SAC's emulated drivers. */
 function sacSensors (peer: EccoPeer): SensorConfig[] {
@@ -52,6 +53,7 @@ export class PipelinesFeature extends TypedEventEmitter<PipelinesEvents> impleme
   private log!: Log
   private ctx!: RunnerContext
   private pruneTimer?: ReturnType<typeof setInterval>
+  private syncTimer?: ReturnType<typeof setInterval>
   private readonly listening = new AbortController()
 
   constructor (config: PipelinesConfig) {
@@ -81,6 +83,15 @@ export class PipelinesFeature extends TypedEventEmitter<PipelinesEvents> impleme
     await startControl(peer, { submit: async (s) => this.submit(s), command: async (c) => this.command(c), statuses: (id) => this.statuses(id) })
     this.pruneTimer = setInterval(() => { this.queues.prune(this.config.retainMs).catch(() => {}) }, PRUNE_INTERVAL_MS)
     this.pruneTimer.unref?.()
+    // gossip can miss a peer (mesh not formed yet, a relay down): a periodic anti-entropy
+    // round with one random neighbour repairs descriptors and bids without a new connection
+    this.syncTimer = setInterval(() => {
+      const conns = peer.libp2p.getConnections()
+      if (this.runners.size === 0 || conns.length === 0) return
+      const c = conns[Math.floor(Math.random() * conns.length)]
+      peer.libp2p.services.sync.syncWith(c.remotePeer, { signal: AbortSignal.timeout(SYNC_INTERVAL_MS) }).catch(() => {})
+    }, SYNC_INTERVAL_MS)
+    this.syncTimer.unref?.()
   }
 
   private listen (): void {
@@ -267,6 +278,7 @@ export class PipelinesFeature extends TypedEventEmitter<PipelinesEvents> impleme
 
   async stop (): Promise<void> {
     clearInterval(this.pruneTimer)
+    clearInterval(this.syncTimer)
     this.listening.abort()
     await this.peer.libp2p.unhandle(PIPELINE_CONTROL_PROTOCOL).catch(() => {})
     for (const r of this.runners.values()) await r.halt()

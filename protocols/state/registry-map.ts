@@ -22,8 +22,10 @@ export class LwwRegistryMap implements ReplicatedMap {
 
   merge (encoded: Uint8Array, filter?: EntryFilter, dryRun = false): string[] {
     const delta = this.map.decode(encoded)
-    const entries = filter === undefined ? delta.entries : delta.entries.filter((e) => filter(e.key, e.value))
+    const accepted = filter === undefined ? delta.entries : delta.entries.filter((e) => filter(e.key, e.value))
     if (dryRun) return []
+    // decoded values are views into a network buffer: keep copies of our own
+    const entries = accepted.map((e) => e.value === undefined ? e : { ...e, value: e.value.slice() })
     return this.map.merge({ entries }).changed.map((c) => c.key)
   }
 

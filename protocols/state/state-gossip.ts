@@ -96,7 +96,15 @@ export class DefaultStateGossip extends TypedEventEmitter<StateGossipEvents> imp
     if (bytes === undefined) return undefined
     const h = this.heard.get(peerId)
     const self = peerId === this.self && this.member
-    const entry: RegistryEntry = { peerId, state: PeerState.decode(bytes), live: self || (h?.live ?? false) }
+    let state: PeerState
+    try {
+      state = decodePeerState(bytes)
+    } catch (err) {
+      // every entry was validated on its way in; a bad one here is a bug, not a reason to crash
+      this.log.error('registry entry of %s does not decode: %e', peerId, err)
+      return undefined
+    }
+    const entry: RegistryEntry = { peerId, state, live: self || (h?.live ?? false) }
     if (h !== undefined) entry.lastSeen = h.lastSeen
     return entry
   }

@@ -118,8 +118,8 @@ describe('failover after kill -9 of the host process', () => {
       const epoch = listed.hosted[0].epoch
       next = trial + 1 < TRIALS ? spawn(trial + 1) : undefined
       // kill at a random moment: after a seeded number of outputs from the child
-      const target = sink.count(instance) + 1 + Math.floor(rand() * 40)
-      await sink.waitFor(instance, target)
+      const target = sink.count(instance) + 1 + Math.floor(rand() * 12)
+      await sink.waitProgress(instance, target)
       const before = resumed.length
       child.child.kill('SIGKILL')
       const killedAt = Date.now()
@@ -134,7 +134,7 @@ describe('failover after kill -9 of the host process', () => {
       if (after.length > 0) times.push(after[0].at - killedAt)
       else preempted++
       const n = sink.count(instance)
-      await sink.waitFor(instance, n + 5)
+      await sink.waitProgress(instance, n + 5)
       sink.assertExact(instance, reference, context)
     }
     times.sort((a, b) => a - b)

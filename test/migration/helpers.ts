@@ -63,6 +63,21 @@ export class SinkRecorder {
     await waitFor(() => this.count(instance) >= n, { timeoutMs, message: () => `${instance}: ${this.count(instance)} of ${n} outputs` })
   }
 
+  /**
+   * Waits for `n` outputs while they keep coming: fails only when none arrives for
+   * `stallMs` (a stall), not when an overloaded machine makes them slow.
+   */
+  async waitProgress (instance: string, n: number, stallMs = 20_000): Promise<void> {
+    let last = this.count(instance)
+    let lastAt = Date.now()
+    await waitFor(() => {
+      const c = this.count(instance)
+      if (c !== last) { last = c; lastAt = Date.now() }
+      if (c < n && Date.now() - lastAt > stallMs) throw new Error(`${instance}: stalled at ${c} of ${n} outputs, none for ${stallMs} ms`)
+      return c >= n
+    }, { timeoutMs: 10 * 60_000, message: () => `${instance}: ${this.count(instance)} of ${n} outputs` })
+  }
+
   /** Asserts the accepted outputs are exactly the reference sequence's prefix: no gap, no duplicate. */
   assertExact (instance: string, reference: Uint8Array[], context = ''): void {
     const got = this.outputs.filter((o) => o.instance === instance)
