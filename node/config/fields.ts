@@ -1,4 +1,5 @@
 /** Small typed readers for untrusted YAML objects; every failure names the field path. */
+import { showValue } from '../../protocols/index.js'
 import { ConfigError } from '../errors.js'
 
 export type Obj = Record<string, unknown>
@@ -20,13 +21,8 @@ export function rejectUnknown (o: Obj, allowed: readonly string[], path: string)
   }
 }
 
-/** A hostile value for an error message: YAML aliases can make it circular, and it may be huge. */
-export function show (v: unknown): string {
-  let text: string | undefined
-  try { text = JSON.stringify(v) } catch { return Array.isArray(v) ? '(a self-referencing list)' : '(a self-referencing value)' }
-  text = text ?? String(v)
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text
-}
+/** A hostile value for an error message (see protocols/wire). */
+export const show = showValue
 
 export interface NumberRule { min?: number, max?: number, integer?: boolean }
 

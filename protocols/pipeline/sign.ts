@@ -3,6 +3,7 @@
  * (and of each command) with its Ed25519 key; a peer opens a signed message
  * only if the signature verifies and the issuer key is one its operator trusts.
  */
+import { signatureVerifies } from '../certs/index.js'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf, publicKeyFromProtobuf, publicKeyToProtobuf } from '@libp2p/crypto/keys'
 import type { PrivateKey, PublicKey } from '@libp2p/interface'
 import { base58btc } from 'multiformats/bases/base58'
@@ -75,7 +76,7 @@ async function verifySigned (issuer: Uint8Array, bytes: Uint8Array, signature: U
   try { key = publicKeyFromProtobuf(issuer) } catch (err) { throw new InvalidSignatureError(`${what}.issuer: ${(err as Error).message}`) }
   const id = formatIssuer(issuer)
   if (!trusted.has(id)) throw new UntrustedIssuerError(`${what}: issuer ${id} is not in pipelines.trustedIssuers`)
-  if (!(await key.verify(bytes, signature))) throw new InvalidSignatureError(`${what}: signature by ${id} does not verify (altered or forged)`)
+  if (!(await signatureVerifies(key, bytes, signature))) throw new InvalidSignatureError(`${what}: signature by ${id} does not verify (altered or forged)`)
   return id
 }
 

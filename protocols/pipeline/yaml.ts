@@ -3,6 +3,7 @@
  * PipelineDescriptor (unsigned, issuer empty). Every error names the path of
  * the bad field. Graph rules (cycles, roles, ...) are in validate.ts.
  */
+import { showValue } from '../wire/index.js'
 import { parse as parseYaml, YAMLParseError } from 'yaml'
 import { DEFAULT_BID_WINDOW_MS, PIPELINE_VERSION } from './constants.js'
 import { DescriptorSyntaxError } from './errors.js'
@@ -24,18 +25,18 @@ function known (o: Obj, allowed: readonly string[], path: string): void {
 }
 
 function str (v: unknown, path: string): string {
-  if (typeof v !== 'string' || v === '') throw new DescriptorSyntaxError(path, `must be a non-empty string, got ${JSON.stringify(v)}`)
+  if (typeof v !== 'string' || v === '') throw new DescriptorSyntaxError(path, `must be a non-empty string, got ${showValue(v)}`)
   return v
 }
 
 function num (v: unknown, path: string, min: number, max: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v)) throw new DescriptorSyntaxError(path, `must be an integer, got ${JSON.stringify(v)}`)
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw new DescriptorSyntaxError(path, `must be an integer, got ${showValue(v)}`)
   if (v < min || v > max) throw new DescriptorSyntaxError(path, `must be between ${min} and ${max}, got ${v}`)
   return v
 }
 
 function float (v: unknown, path: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new DescriptorSyntaxError(path, `must be a number, got ${JSON.stringify(v)}`)
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new DescriptorSyntaxError(path, `must be a number, got ${showValue(v)}`)
   return v
 }
 
@@ -47,7 +48,7 @@ function strings (v: unknown, path: string): string[] {
 
 function oneOf<T> (v: unknown, table: Record<string, T>, path: string): T {
   if (typeof v !== 'string' || !Object.hasOwn(table, v)) {
-    throw new DescriptorSyntaxError(path, `must be one of ${Object.keys(table).join(', ')}, got ${JSON.stringify(v)}`)
+    throw new DescriptorSyntaxError(path, `must be one of ${Object.keys(table).join(', ')}, got ${showValue(v)}`)
   }
   return table[v]
 }
@@ -65,7 +66,7 @@ export function parseTime (v: unknown, path: string, issuedAt: number): number {
     const t = Date.parse(v)
     if (Number.isFinite(t)) return t
   }
-  throw new DescriptorSyntaxError(path, `must be a date, ms since epoch or a duration like "2h", got ${JSON.stringify(v)}`)
+  throw new DescriptorSyntaxError(path, `must be a date, ms since epoch or a duration like "2h", got ${showValue(v)}`)
 }
 
 export const ROLES: Record<string, Role> = { start: Role.ROLE_START, midsection: Role.ROLE_MIDSECTION, finale: Role.ROLE_FINALE }

@@ -28,3 +28,11 @@ export function checkVersion (what: string, got: number, supported: number): voi
 export function checkEnum (what: string, field: string, value: unknown, allowed: readonly unknown[]): void {
   if (!allowed.includes(value)) throw new InvalidMessageError(`${what}.${field}: unknown value ${String(value)}`)
 }
+
+/** A hostile value for an error message: YAML aliases can make it circular, and it may be huge. */
+export function showValue (v: unknown): string {
+  let text: string | undefined
+  try { text = JSON.stringify(v) } catch { return Array.isArray(v) ? '(a self-referencing list)' : '(a self-referencing value)' }
+  text = text ?? String(v)
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text
+}

@@ -1,7 +1,6 @@
 /**
  * Crashes the decoder fuzzers found, each reduced to its minimal input. The
- * ones in folders still being edited by other helpers are skipped unless
- * FUZZ_KNOWN=1 (see test/fuzz/README.md, "Open findings").
+ * see test/fuzz/README.md for the findings.
  */
 import { before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
@@ -16,7 +15,6 @@ import { applyLayer, defaultConfig, parseConfigText } from '../../node/config/pa
 import { parseManifest } from '../../unikernels/index.js'
 import { ROAD_START, signed, station, type Station } from '../hazards/fixtures.js'
 
-const KNOWN = process.env.FUZZ_KNOWN === '1'
 const SHORT = (sig: Uint8Array): Uint8Array => sig.subarray(0, 63)
 
 describe('fuzz regressions', () => {
@@ -81,12 +79,12 @@ describe('fuzz regressions', () => {
   })
 
   // protocols/pipeline/yaml.ts str/num/oneOf/parseTime JSON.stringify the bad value (folder owned by another helper)
-  it('pipeline YAML: a self-referencing alias is DescriptorSyntaxError', { skip: !KNOWN && 'known open finding in protocols/pipeline (set FUZZ_KNOWN=1)' }, () => {
+  it('pipeline YAML: a self-referencing alias is DescriptorSyntaxError', () => {
     assert.throws(() => parseDescriptorYaml('id: &x [ *x ]\narea: { lat: 1, lon: 1, radiusM: 1 }\nstages: []\n', 'x.yaml', { now: 1 }), { name: 'DescriptorSyntaxError' })
   })
 
   // protocols/pipeline/sign.ts verifySigned calls key.verify unguarded (folder owned by another helper)
-  it('openDescriptor: a 63-byte signature is InvalidSignatureError', { skip: !KNOWN && 'known open finding in protocols/pipeline (set FUZZ_KNOWN=1)' }, async () => {
+  it('openDescriptor: a 63-byte signature is InvalidSignatureError', async () => {
     const issuer = await generateKeyPair('Ed25519')
     const d = await signDescriptor(parseDescriptorYaml('id: demo\narea: { lat: 48.26, lon: 11.66, radiusM: 500 }\nstages:\n  - { name: a, image: fusion, role: start, input: { source: sensors, intervalMs: 1000 } }\n', 'x.yaml', { now: 1 }), issuer)
     await assert.rejects(openDescriptor({ ...d, signature: SHORT(d.signature) }, new Set([formatIssuer(issuer.publicKey)])), { name: 'InvalidSignatureError' })
