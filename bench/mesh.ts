@@ -27,14 +27,15 @@ function countingTcp (bytes: { total: number }): (components: any) => Transport 
     c.source = (async function * () { for await (const chunk of source) { bytes.total += chunk.byteLength; yield chunk } })()
     return c
   }
-  return (components: any) => tcp()({
-    ...components,
-    upgrader: {
-      ...components.upgrader,
+  // libp2p's components bag throws on unknown keys, so it is wrapped, not spread
+  return (components: any) => {
+    const upgrader = {
       upgradeInbound: async (c: MultiaddrConnection, o: unknown) => components.upgrader.upgradeInbound(count(c), o),
-      upgradeOutbound: async (c: MultiaddrConnection, o: unknown) => components.upgrader.upgradeOutbound(count(c), o)
+      upgradeOutbound: async (c: MultiaddrConnection, o: unknown) => components.upgrader.upgradeOutbound(count(c), o),
+      createInboundAbortSignal: (s: AbortSignal) => components.upgrader.createInboundAbortSignal(s)
     }
-  })
+    return tcp()(new Proxy(components, { get: (t, p) => p === 'upgrader' ? upgrader : t[p] }))
+  }
 }
 
 async function waitUntil (cond: () => boolean, timeoutMs: number): Promise<number> {
