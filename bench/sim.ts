@@ -13,10 +13,9 @@
  * time and the probe's p95 are recorded too: on a machine shared with other
  * work, plain Node timers are late by a few ms at p95, which bounds them.
  *
- * Peers: until node/ provides the ecco-peer factory, this uses sim-net's
- * libp2p-only calibration peers (TCP, Noise, Yamux, gossip heartbeats), so
- * the number measures the emulator with libp2p load, not ecco-peer. Swap
- * `peerFactory()` for node/'s factory to measure the real thing.
+ * Peers: real ecco-peers from node/'s sim factory (the default), or with
+ * SIM_BENCH_FACTORY=bare sim-net's libp2p-only calibration peers, which
+ * measure the emulator under plain libp2p load.
  *
  * Env: SIM_BENCH_STEPS (default "50,100,150,200,250"), SIM_BENCH_SECONDS
  * (run length per step, default 40), SIM_BENCH_WARMUP (s, default 10).
@@ -27,10 +26,13 @@ import { dirname, resolve } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { createBarePeerFactory, createLinkEmulator, createLinkProbe, runScenario, validateScenario } from '../sim-net/index.js'
 import type { LinkEmulator, LinkProbe, Scenario, SimPeerFactory, SimResults } from '../sim-net/index.js'
+import { createSimPeerFactory } from '../node/sim/peer-factory.js'
 
-const FACTORY_NAME = 'bare-libp2p (sim-net/testing calibration peers, not ecco-peer)'
+const BARE = process.env.SIM_BENCH_FACTORY === 'bare'
+const FACTORY_NAME = BARE ? 'bare-libp2p (sim-net/testing calibration peers, not ecco-peer)' : 'ecco-peer (node/sim factory; no feature sections configured)'
 function peerFactory (): SimPeerFactory {
-  return createBarePeerFactory()
+  // features stay off: each needs its own config section
+  return BARE ? createBarePeerFactory() : createSimPeerFactory()
 }
 
 const LATENCY_MS = 10

@@ -16,3 +16,6 @@ export const NEWCOMER_DELAY_MS = 1000
 /** "I just found you through the DHT: look me up" — carries no data */
 export const HELLO_PROTOCOL = '/ecco/discovery/hello/1.0.0'
 export const HELLO_MIN_INTERVAL_MS = 1000
+/** for this long after start, rounds are at most WARMUP_MAX_DELAY_MS apart and the own cell is provided again as often */
+export const WARMUP_MS = 120_000
+export const WARMUP_MAX_DELAY_MS = 4_000

@@ -11,7 +11,7 @@ import { cellAndNeighbours, encodeGeohash, type Position } from '../geo/index.js
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { cellKey } from './cell-key.js'
 import {
-  DEFAULT_CELL_PRECISION, DEFAULT_INTERVAL_MS, DEFAULT_MAX_NEIGHBOURS, DEFAULT_REPROVIDE_MS, DEFAULT_ROUND_TIMEOUT_MS, FIRST_ROUND_DELAY_MS, HELLO_MIN_INTERVAL_MS, HELLO_PROTOCOL, MAX_SEEN_INBOUND, NEWCOMER_DELAY_MS
+  DEFAULT_CELL_PRECISION, DEFAULT_INTERVAL_MS, DEFAULT_MAX_NEIGHBOURS, DEFAULT_REPROVIDE_MS, DEFAULT_ROUND_TIMEOUT_MS, FIRST_ROUND_DELAY_MS, HELLO_MIN_INTERVAL_MS, HELLO_PROTOCOL, MAX_SEEN_INBOUND, NEWCOMER_DELAY_MS, WARMUP_MAX_DELAY_MS, WARMUP_MS
 } from './constants.js'
 import type { CellDiscovery, CellDiscoveryInit, DiscoveryEvents, DiscoveryStats, Neighbour } from './index.js'
 
@@ -43,6 +43,7 @@ export class DefaultCellDiscovery extends TypedEventEmitter<DiscoveryEvents> imp
   private again = false
   private foundThisRound = 0
   private lastHelloRound = 0
+  private startedAt = 0
   private readonly seenInbound = new Set<string>()
   private lastProvide?: { cell: string, connections: number, at: number }
   private readonly reprovideMs: number
@@ -67,7 +68,16 @@ export class DefaultCellDiscovery extends TypedEventEmitter<DiscoveryEvents> imp
 
   isStarted (): boolean { return this.shutdown !== undefined }
 
+  /**
+   * While the mesh around a freshly started peer is still forming, records
+   * land on few peers and neighbours appear late: look (and provide) often.
+   */
+  private warmingUp (): boolean {
+    return Date.now() - this.startedAt < WARMUP_MS
+  }
+
   async start (): Promise<void> {
+    this.startedAt = Date.now()
     this.shutdown = new AbortController()
     this.components.events.addEventListener('connection:open', this.onConnection)
     await this.components.registrar.handle(HELLO_PROTOCOL, ({ stream }) => {
@@ -163,7 +173,7 @@ export class DefaultCellDiscovery extends TypedEventEmitter<DiscoveryEvents> imp
         if (this.shutdown === undefined) return
         // a changing neighbourhood is looked at again quickly; a quiet one backs off
         if (this.foundThisRound > 0 || this.again) this.backoffMs = FIRST_ROUND_DELAY_MS
-        else this.backoffMs = Math.min(this.backoffMs * 2, this.intervalMs)
+        else this.backoffMs = Math.min(this.backoffMs * 2, this.warmingUp() ? WARMUP_MAX_DELAY_MS : this.intervalMs)
         this.again = false
         this.schedule(this.backoffMs)
       })
@@ -201,6 +211,7 @@ export class DefaultCellDiscovery extends TypedEventEmitter<DiscoveryEvents> imp
   private shouldProvide (cell: string): boolean {
     const last = this.lastProvide
     if (last === undefined || last.cell !== cell) return true
+    if (this.warmingUp() && Date.now() - last.at >= WARMUP_MAX_DELAY_MS) return true
     const conns = this.components.connectionManager.getConnections().length
     return conns >= 2 * Math.max(1, last.connections) || Date.now() - last.at >= this.reprovideMs
   }
