@@ -27,14 +27,20 @@ function countingTcp (bytes: { total: number }): (components: any) => Transport 
     c.source = (async function * () { for await (const chunk of source) { bytes.total += chunk.byteLength; yield chunk } })()
     return c
   }
-  // libp2p's components bag throws on unknown keys, so it is wrapped, not spread
+  // libp2p 2.x hands the upgrader to each dial and listener in their options
+  const wrap = (upgrader: any): any => ({
+    ...upgrader,
+    upgradeInbound: async (c: MultiaddrConnection, o: unknown) => upgrader.upgradeInbound(count(c), o),
+    upgradeOutbound: async (c: MultiaddrConnection, o: unknown) => upgrader.upgradeOutbound(count(c), o),
+    createInboundAbortSignal: (sig: AbortSignal) => upgrader.createInboundAbortSignal(sig)
+  })
   return (components: any) => {
-    const upgrader = {
-      upgradeInbound: async (c: MultiaddrConnection, o: unknown) => components.upgrader.upgradeInbound(count(c), o),
-      upgradeOutbound: async (c: MultiaddrConnection, o: unknown) => components.upgrader.upgradeOutbound(count(c), o),
-      createInboundAbortSignal: (s: AbortSignal) => components.upgrader.createInboundAbortSignal(s)
-    }
-    return tcp()(new Proxy(components, { get: (t, p) => p === 'upgrader' ? upgrader : t[p] }))
+    const t = tcp()(components)
+    const dial = t.dial.bind(t)
+    const createListener = t.createListener.bind(t)
+    t.dial = async (ma, options) => await dial(ma, { ...options, upgrader: wrap(options.upgrader) })
+    t.createListener = (options) => createListener({ ...options, upgrader: wrap(options.upgrader) })
+    return t
   }
 }
 
@@ -80,7 +86,8 @@ async function runSize (n: number): Promise<Record<string, unknown>> {
       const found = new Set(p.neighbours().map((n) => n.peerId))
       return [...cellOf].every(([id, cell]) => id === p.peerId.toString() || !around.has(cell) || found.has(id))
     })
-    const discoveryMs = await waitUntil(discovered, 300_000) + initialMs
+    // reported as null when not complete within a minute (issue 2's target is 10 s)
+    const discoveryMs = await waitUntil(discovered, 60_000).then((ms) => ms + initialMs, () => null)
 
     // convergence after one peer's change, measured by each peer's change event
     const samples: number[] = []
@@ -115,7 +122,7 @@ async function runSize (n: number): Promise<Record<string, unknown>> {
     return {
       peers: n,
       initialConvergenceMs: Math.round(initialMs),
-      discoveryCompleteMs: Math.round(discoveryMs),
+      discoveryCompleteMs: discoveryMs === null ? null : Math.round(discoveryMs),
       changeConvergenceMs: { p50: Math.round(percentile(samples, 50)), p99: Math.round(percentile(samples, 99)), max: Math.round(Math.max(...samples)) },
       changeConvergenceHeartbeats: { p50: +(percentile(samples, 50) / HEARTBEAT_MS).toFixed(2), max: +(Math.max(...samples) / HEARTBEAT_MS).toFixed(2) },
       idleCpuPercentPerPeer: +(((cpu.user + cpu.system) / 1e6 / secs / n) * 100).toFixed(3),

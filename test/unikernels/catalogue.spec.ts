@@ -277,6 +277,11 @@ describe('unikernels: catalogue', () => {
         assert.equal(Math.max(...values), 255)
       }
     })
+
+    it('reads the camera again and again on one instance (each read allocates a 520 KB buffer)', async () => {
+      const ef = await boot('image-normalise')
+      for (let i = 0; i < 8; i++) assert.equal((await ef.invoke()).status, 'ok', `camera read ${i + 1}`)
+    })
   })
 
   describe('counter', () => {
