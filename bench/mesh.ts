@@ -137,15 +137,17 @@ async function runSize (n: number): Promise<Record<string, unknown>> {
 }
 
 const results: Array<Record<string, unknown>> = []
+let file = ''
 for (const n of SIZES) {
   const r = await runSize(n)
   process.stdout.write(JSON.stringify(r) + '\n')
   results.push(r)
+  // written after every size, so a long run that is stopped still leaves its numbers
+  file = await writeResults('mesh', {
+    heartbeatMs: HEARTBEAT_MS,
+    targets: { convergenceHeartbeatsAt50: 2, residentMbPerIdlePeer: 30, discoveryMsAt12: 10_000 },
+    note: 'all peers share one Node process; resident memory per peer is (process RSS after - before) / peers',
+    results
+  })
 }
-const file = await writeResults('mesh', {
-  heartbeatMs: HEARTBEAT_MS,
-  targets: { convergenceHeartbeatsAt50: 2, residentMbPerIdlePeer: 30, discoveryMsAt12: 10_000 },
-  note: 'all peers share one Node process; resident memory per peer is (process RSS after - before) / peers',
-  results
-})
 process.stdout.write(`wrote ${file}\n`)
