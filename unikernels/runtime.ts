@@ -11,14 +11,15 @@ import { Sandbox } from './sandbox.js'
 import { sealImage } from './seal.js'
 import { wasm } from './wasm-api.js'
 import { WorkerHandle } from './worker-handle.js'
-import type { EfImage } from './manifest.js'
+import type { EfImage, ImageManifest } from './manifest.js'
 import type { AmbiguityPolicy, InvokeResult, SensorSnapshot } from './protocol.js'
 import type { SensorAccessController } from './sac.js'
 import type { SandboxHost } from './sandbox.js'
 import type { SealedImage } from './seal.js'
 
 /** Instantiation also compiles lazily in V8: allow it on top of the image's time limit. */
-const BOOT_GRACE_MS = 1000
+/** A worker that has not answered a boot by then is wedged, whatever the CPU load. */
+const BOOT_ANSWER_MS = 30_000
 
 export interface EfRuntimeComponents {
   /** Sensors for the EFs' acquisition phase; without it every sensor reads as absent. */
@@ -70,6 +71,7 @@ export class EfRuntime extends TypedEventEmitter<EfRuntimeEvents> {
   private readonly active = new Map<WorkerHandle, Sandbox>()
   private readonly workers = new Set<WorkerHandle>()
   private watchdog?: ReturnType<typeof setInterval>
+  private readonly booting = new Map<WorkerHandle, ImageManifest>()
   private started = false
   private counter = 0
   private readonly host: SandboxHost
@@ -184,9 +186,11 @@ export class EfRuntime extends TypedEventEmitter<EfRuntimeEvents> {
     options.signal?.throwIfAborted()
     const worker = await this.takeWorker()
     const memory = new wasm.Memory({ initial: sealed.memory.initial, maximum: sealed.memory.maximum, shared: true })
-    // the image's start function runs at instantiation: it gets the same wall-time cap
+    // the image's start function runs at instantiation: the watchdog gives it the same
+    // wall-time cap, measured in the worker; the timer only catches a worker that never answers
     const name = sealed.manifest.name
-    const timer = setTimeout(() => { worker.kill(new TimeLimitError(`${name}: boot ran past ${sealed.manifest.timeLimitMs} ms`, name)) }, sealed.manifest.timeLimitMs + BOOT_GRACE_MS)
+    this.booting.set(worker, sealed.manifest)
+    const timer = setTimeout(() => { worker.kill(new TimeLimitError(`${name}: worker did not answer the boot within ${BOOT_ANSWER_MS} ms`, name)) }, BOOT_ANSWER_MS)
     try {
       await worker.request<'load'>({
         op: 'load',
@@ -203,6 +207,7 @@ export class EfRuntime extends TypedEventEmitter<EfRuntimeEvents> {
       throw err
     } finally {
       clearTimeout(timer)
+      this.booting.delete(worker)
     }
     const sandbox = new Sandbox(this.host, worker, sealed, memory, `${sealed.manifest.name}#${++this.counter}`)
     sandbox.addEventListener('failed', (evt) => {
@@ -271,6 +276,12 @@ export class EfRuntime extends TypedEventEmitter<EfRuntimeEvents> {
   /** Watchdog: a call past its wall-time cap gets its worker terminated. */
   private checkTime (): void {
     const now = process.hrtime.bigint()
+    for (const [worker, manifest] of this.booting) {
+      const busy = worker.busyFor(now)
+      if (busy > BigInt(manifest.timeLimitMs) * 1_000_000n) {
+        worker.kill(new TimeLimitError(`${manifest.name}: boot ran past ${manifest.timeLimitMs} ms`, manifest.name))
+      }
+    }
     for (const [worker, sandbox] of this.active) {
       const limitNs = BigInt(sandbox.manifest.timeLimitMs) * 1_000_000n
       const busy = worker.busyFor(now)

@@ -60,8 +60,15 @@ function execute (cmd: Command): ResultMap[Command['op']] {
   switch (cmd.op) {
     case 'load': {
       resetControl(ctl)
-      ef = new EfInstance(cmd)
-      ef.boot()
+      // the start function runs at instantiation: time it like a call, from here, so
+      // the host's wall-time cap does not count queueing for a busy CPU
+      busy(true)
+      try {
+        ef = new EfInstance(cmd)
+        ef.boot()
+      } finally {
+        busy(false)
+      }
       const next = ef.position.next
       return { memoryBytes: cmd.memory.buffer.byteLength, graph: cmd.graph, initialStep: next === undefined ? undefined : ef.steps.get(next) }
     }

@@ -91,6 +91,30 @@ describe('unikernels: sealing', () => {
     await stillServing(runtime, catalogue)
   })
 
+  it('stops an image whose start function loops, at its wall-time cap', async () => {
+    // a hand-built module: imports only ecco.memory, exports ecco_handle, and its start
+    // function is `loop br 0 end`, so instantiation itself never returns
+    const bytes = Uint8Array.from([
+      0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+      0x01, 0x04, 0x01, 0x60, 0x00, 0x00,
+      0x02, 0x11, 0x01, 0x04, ...Buffer.from('ecco'), 0x06, ...Buffer.from('memory'), 0x02, 0x03, 0x01, 0x01,
+      0x03, 0x03, 0x02, 0x00, 0x00,
+      0x07, 0x0f, 0x01, 0x0b, ...Buffer.from('ecco_handle'), 0x00, 0x01,
+      0x08, 0x01, 0x00,
+      0x0a, 0x0c, 0x02, 0x07, 0x00, 0x03, 0x40, 0x0c, 0x00, 0x0b, 0x0b, 0x02, 0x00, 0x0b
+    ])
+    const probe = catalogue.get('probe')
+    const started = performance.now()
+    await assert.rejects(runtime.boot(withBytes(probe, bytes)), (err: Error & { image?: string }) => {
+      assert.equal(err.name, 'TimeLimitError')
+      assert.equal(err.image, 'probe')
+      assert.match(err.message, /boot ran past/)
+      return true
+    })
+    assert.ok(performance.now() - started >= probe.manifest.timeLimitMs)
+    await stillServing(runtime, catalogue)
+  })
+
   it('reports a trap with the image name', async () => {
     const ef = await runtime.boot(catalogue.get('probe'))
     await assert.rejects(ef.invoke(Uint8Array.of(3)), (err: Error & { image?: string }) => {
