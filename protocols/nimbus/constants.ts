@@ -8,6 +8,11 @@ import type { NimbusTier, QueueCurve } from './types.js'
 export const DEFAULT_ALPHA = 0.7
 /** beta of the balance-ensuring allocator (paper section 5) */
 export const DEFAULT_BETA = 0.3
+/**
+ * 2PMT stage 1 sees, per device, only the ENs among its AP's 8 lowest-RTT ENs overall (ours, not
+ * the paper's: it keeps 8-slice 2PMT within a point of ST's allocation, bench:nimbus)
+ */
+export const DEFAULT_STAGE_ONE_NEAREST = 8
 /** kappa = 0 explores every compatible EN (Table 4 setting) */
 export const DEFAULT_KAPPA = 0
 /** greedy: the nearest EN only (paper 7(C): best target from the network-latency perspective) */

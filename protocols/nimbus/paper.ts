@@ -20,20 +20,43 @@ export interface PassResult {
 
 interface EdgeChoice { j: number, networkMs: number }
 
+/**
+ * ENs still worth looking at in this pass. LookAheadLoad's verdict does not depend on the
+ * device and only hardens as an EN fills (count and the highest network latency only grow),
+ * so an EN it refuses once is dropped for the rest of the pass: a late pass over a loaded
+ * infrastructure (2PMT's stage 2) then scans only the ENs with room.
+ */
+export class OpenEns {
+  readonly list: Int32Array
+  size: number
+  constructor (allowed: Int32Array) {
+    this.list = Int32Array.from(allowed)
+    this.size = allowed.length
+  }
+
+  close (at: number): void {
+    this.list[at] = this.list[--this.size]
+  }
+}
+
 /** Warmup: FilterAndMinimize + LookAheadLoad; the compatible ENs go to `out`, their count is returned */
-function warmup (p: PreparedSnapshot, st: AllocationState, o: ResolvedOptions, req: OffloadRequest, a: number, out: Int32Array): number {
+function warmup (p: PreparedSnapshot, st: AllocationState, o: ResolvedOptions, req: OffloadRequest, a: number, open: OpenEns, out: Int32Array): number {
   const { ens, aps } = p.snapshot
   const rtt = aps[a].rttMs
   let n = 0
-  for (const j of p.allowedEns()) {
-    // FilterAndMinimize: reachable within eps_t
-    if (!(rtt[j] < req.epsT)) continue
+  for (let i = 0; i < open.size; i++) {
+    const j = open.list[i]
     const en = ens[j]
     const c = st.count[j]
+    // LookAheadLoad: one more client must keep the served device of highest network latency in time
+    if (o.lookAheadLoad && c > 0 && !(c < maxServableDevices(en, st.maxNetworkEpsT[j] - st.maxNetworkMs[j]))) {
+      open.close(i--)
+      continue
+    }
+    // FilterAndMinimize: reachable within eps_t
+    if (!(rtt[j] < req.epsT)) continue
     // greedy ignores the current load (paper 7(C)): no queue filter, no LookAheadLoad
     if (!o.greedy && queueMs(en.queue, c) >= req.epsT) continue
-    // LookAheadLoad: one more client must keep the served device of highest network latency in time
-    if (o.lookAheadLoad && c > 0 && !(c < maxServableDevices(en, st.maxNetworkEpsT[j] - st.maxNetworkMs[j]))) continue
     out[n++] = j
   }
   return o.kappa > 0 && n > o.kappa ? keepNearest(out, n, o.kappa, rtt) : n
@@ -56,9 +79,9 @@ function keepNearest (out: Int32Array, n: number, k: number, rtt: readonly numbe
 /** Warmup + Core for one device: the best EN (ties: lower RTT, then snapshot order), or undefined */
 export function paperChooseEdge (
   p: PreparedSnapshot, st: AllocationState, o: ResolvedOptions, req: OffloadRequest, a: number, counter: { evaluated: number },
-  scratch: Int32Array
+  open: OpenEns, scratch: Int32Array
 ): EdgeChoice | undefined {
-  const n = warmup(p, st, o, req, a, scratch)
+  const n = warmup(p, st, o, req, a, open, scratch)
   counter.evaluated += n
   const ens = p.snapshot.ens
   const rtt = p.snapshot.aps[a].rttMs
@@ -109,9 +132,10 @@ export function paperPass (
   const counter = { evaluated: 0 }
   const w = o.wifiEnergyPerMs
   const scratch = new Int32Array(p.snapshot.ens.length)
+  const open = new OpenEns(p.allowedEns())
   requests.forEach((req, i) => {
     const a = p.requestAp(req, i)
-    let edge = paperChooseEdge(p, st, o, req, a, counter, scratch)
+    let edge = paperChooseEdge(p, st, o, req, a, counter, open, scratch)
     const cloud = o.cloudFailover || o.cloudWhenFaster ? findClosestCloud(p.snapshot.clouds, req) : undefined
     const c = cloud === undefined ? undefined : wifiCloudOption(req, cloud, p.apShareMbps[a], o)
     const cloudOk = c !== undefined && c.latencyMs <= req.epsT && c.energyMJ <= req.epsB

@@ -3,7 +3,7 @@
  * the pieces MT/2PMT are made of (slice plans, slice tasks, stage 2). No I/O anywhere.
  */
 import { findClosestCloud, lteCloudOption, wifiCloudOption } from './cloud.js'
-import { DEFAULT_GREEDY_KAPPA } from './constants.js'
+import { DEFAULT_GREEDY_KAPPA, DEFAULT_STAGE_ONE_NEAREST } from './constants.js'
 import { InvalidNimbusInputError } from './errors.js'
 import { resolveOptions, type NimbusSolverInit, type ResolvedOptions } from './options.js'
 import { finalizePaper, paperPass, type PassResult } from './paper.js'
@@ -119,6 +119,8 @@ export interface SliceTask {
   snapshot: InfrastructureSnapshot
   requests: OffloadRequest[]
   init: NimbusSolverInit
+  /** time spent cutting this slice's RTT rows: slice work, counted in its solve time */
+  prepMs: number
 }
 
 export interface SliceTaskResult {
@@ -129,24 +131,60 @@ export interface SliceTaskResult {
   evaluated: number
 }
 
+/**
+ * An AP's RTT row cut to the slice's columns. With `nearest` > 0 only the ENs among the AP's
+ * `nearest` lowest-RTT ENs of the whole infrastructure stay reachable: stage 1 then makes only
+ * placements ST could also make, and a device whose good ENs sit in other slices waits for
+ * stage 2 instead of loading a far EN (with RTTs drawn independently per AP and EN, as in the
+ * paper's data, a slice rarely holds a device's best ENs).
+ */
+function cutRow (row: readonly number[], cols: readonly number[], nearest: number): number[] {
+  if (nearest <= 0 || nearest >= row.length) return cols.map((j) => row[j])
+  const cap = kthSmallest(row, nearest)
+  return cols.map((j) => row[j] <= cap ? row[j] : Number.POSITIVE_INFINITY)
+}
+
+/** k-th smallest value (1-based) by a bounded insertion sort: k is small */
+function kthSmallest (xs: readonly number[], k: number): number {
+  const best = new Float64Array(k)
+  let size = 0
+  for (let n = 0; n < xs.length; n++) {
+    const x = xs[n]
+    if (size === k && x >= best[k - 1]) continue
+    let i = size < k ? size++ : k - 1
+    while (i > 0 && best[i - 1] > x) { best[i] = best[i - 1]; i-- }
+    best[i] = x
+  }
+  return best[size - 1]
+}
+
 /** Cut the snapshot and the batch into one task per slice. */
 export function sliceTasks (
-  snapshot: InfrastructureSnapshot, requests: readonly OffloadRequest[], plan: SlicePlan, init: NimbusSolverInit
+  snapshot: InfrastructureSnapshot, requests: readonly OffloadRequest[], plan: SlicePlan, init: NimbusSolverInit, nearest = 0
 ): SliceTask[] {
   const enIdx = new Map(snapshot.ens.map((en, j) => [en.id, j]))
   const seed = init.seed ?? 1
+  // one slice holds every EN: nothing to wait for, 2PMT is ST
+  const cut = plan.slices.length > 1 ? nearest : 0
   return plan.slices.map((ids, index) => {
     const cols = ids.map((id) => {
       const j = enIdx.get(id)
       if (j === undefined) throw new InvalidNimbusInputError(`slices[${index}]: unknown EN id ${id}`)
       return j
     })
-    const aps = snapshot.aps.filter((ap) => plan.apSlice[ap.id] === index)
-      .map((ap) => ({ ...ap, rttMs: cols.map((j) => ap.rttMs[j]) }))
-    const sub: InfrastructureSnapshot = { ens: cols.map((j) => snapshot.ens[j]), aps, clouds: snapshot.clouds }
     const reqs = requests.filter((r) => plan.apSlice[r.ap] === index)
+    const used = new Set(reqs.map((r) => r.ap))
+    let prepMs = 0
+    const aps = snapshot.aps.filter((ap) => plan.apSlice[ap.id] === index).map((ap) => {
+      if (!used.has(ap.id)) return { ...ap, rttMs: cutRow(ap.rttMs, cols, 0) }
+      const t0 = performance.now()
+      const rttMs = cutRow(ap.rttMs, cols, cut)
+      prepMs += performance.now() - t0
+      return { ...ap, rttMs }
+    })
+    const sub: InfrastructureSnapshot = { ens: cols.map((j) => snapshot.ens[j]), aps, clouds: snapshot.clouds }
     // paper 2PMT: stage 1 only places on the edge; the cloud decision belongs to stage 2
-    return { index, snapshot: sub, requests: reqs, init: { ...init, slice: undefined, seed: seed + index } }
+    return { index, snapshot: sub, requests: reqs, init: { ...init, slice: undefined, seed: seed + index }, prepMs }
   })
 }
 
@@ -157,7 +195,7 @@ export function runSliceTask (task: SliceTask): SliceTaskResult {
   const st = new AllocationState(task.snapshot)
   const t0 = performance.now()
   const r = pass(p, st, o, createNimbusRng(o.seed), task.requests, 1)
-  return { index: task.index, assignments: r.assignments, leftovers: r.leftovers, solveMs: performance.now() - t0, evaluated: r.evaluated }
+  return { index: task.index, assignments: r.assignments, leftovers: r.leftovers, solveMs: task.prepMs + performance.now() - t0, evaluated: r.evaluated }
 }
 
 export interface SlicedSolveResult extends SolveResult {
@@ -217,21 +255,41 @@ export interface SlicedInit extends NimbusSolverInit {
   slices?: number | SlicePlan
   /** run stage 2 (2PMT) after the slices (MT). @default true */
   twoPhase?: boolean
+  /**
+   * 2PMT in paper mode: stage 1 offers a device only the ENs among its AP's k lowest-RTT ENs
+   * of the whole infrastructure; 0 = every EN of its slice. @default 8
+   */
+  stageOneNearest?: number
 }
 
+function isPaperTwoPhase (init: SlicedInit): boolean {
+  return (init.twoPhase ?? true) && (init.mode ?? 'paper') === 'paper'
+}
+
+/** The solver options of stage 1: in paper 2PMT the cloud decision belongs to stage 2. */
 function stageOneInit (init: SlicedInit): NimbusSolverInit {
-  const { slices: _s, twoPhase, ...rest } = init
-  const mode = rest.mode ?? 'paper'
-  return (twoPhase ?? true) && mode === 'paper' ? { ...rest, cloudFailover: false } : rest
+  const rest = solverInit(init)
+  return isPaperTwoPhase(init) ? { ...rest, cloudFailover: false } : rest
+}
+
+/** How many globally nearest ENs stage 1 may use (0 = no cut). */
+function stageOneNearest (init: SlicedInit): number {
+  const k = isPaperTwoPhase(init) ? init.stageOneNearest ?? DEFAULT_STAGE_ONE_NEAREST : 0
+  if (!Number.isInteger(k) || k < 0) throw new InvalidNimbusInputError(`stageOneNearest: must be an integer >= 0, got ${k}`)
+  return k
+}
+
+/** The options every pass shares, without the slicing ones. */
+function solverInit (init: SlicedInit): NimbusSolverInit {
+  const { slices: _s, twoPhase: _t, stageOneNearest: _k, ...rest } = init
+  return rest
 }
 
 /** MT / 2PMT solved slice after slice in this thread (same results as the worker pool). */
 export function solveSliced (snapshot: InfrastructureSnapshot, requests: readonly OffloadRequest[], init: SlicedInit = {}): SlicedSolveResult {
   const plan = typeof init.slices === 'object' ? init.slices : planSlices(snapshot, init.slices ?? 1)
-  const base = stageOneInit(init)
-  const results = sliceTasks(snapshot, requests, plan, base).map(runSliceTask)
-  const { slices: _s, twoPhase: _t, ...rest } = init
-  return combineSlices(snapshot, requests, results, rest, init.twoPhase ?? true)
+  const results = sliceTasks(snapshot, requests, plan, stageOneInit(init), stageOneNearest(init)).map(runSliceTask)
+  return combineSlices(snapshot, requests, results, solverInit(init), init.twoPhase ?? true)
 }
 
-export { stageOneInit }
+export { stageOneInit, stageOneNearest, solverInit }

@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import { SliceWorkerError } from './errors.js'
 import {
-  combineSlices, planSlices, sliceTasks, stageOneInit,
+  combineSlices, planSlices, sliceTasks, solverInit, stageOneInit, stageOneNearest,
   type SlicedInit, type SlicedSolveResult, type SliceTask, type SliceTaskResult
 } from './solver.js'
 import type { InfrastructureSnapshot, OffloadRequest } from './types.js'
@@ -117,9 +117,8 @@ export async function solveSlicedInWorkers (
 ): Promise<PooledSolveResult> {
   const t0 = performance.now()
   const plan = typeof init.slices === 'object' ? init.slices : planSlices(snapshot, init.slices ?? 1)
-  const tasks = sliceTasks(snapshot, requests, plan, stageOneInit(init))
+  const tasks = sliceTasks(snapshot, requests, plan, stageOneInit(init), stageOneNearest(init))
   const results = await pool.run(tasks)
-  const { slices: _s, twoPhase: _t, ...rest } = init
-  const out = combineSlices(snapshot, requests, results, rest, init.twoPhase ?? true)
+  const out = combineSlices(snapshot, requests, results, solverInit(init), init.twoPhase ?? true)
   return { ...out, wallMs: performance.now() - t0 }
 }
