@@ -105,6 +105,21 @@ describe('nimbus paper-mode properties', () => {
     })
   })
 
+  it('2PMT stage 1 places a device only on one of its AP\'s stageOneNearest lowest-RTT ENs', () => {
+    forSeeds((seed) => {
+      const { snapshot, requests } = randomInstance(seed)
+      const k = 1 + (seed % 4)
+      const r = solveSliced(snapshot, requests, { slices: 2 + (seed % 3), stageOneNearest: k })
+      const apOf = new Map(requests.map((q) => [q.device, snapshot.aps.find((ap) => ap.id === q.ap)]))
+      for (const a of r.assignments.filter((x) => x.stage === 1 && x.target === 'edge')) {
+        const row = apOf.get(a.device)?.rttMs ?? []
+        const cap = row.slice().sort((x, y) => x - y)[k - 1]
+        assert.ok(row[snapshot.ens.findIndex((e) => e.id === a.en)] <= cap, `${a.device} on ${a.en ?? ''} is not among its ${k} nearest`)
+      }
+      checkInvariants(snapshot, requests, r)
+    })
+  })
+
   it('2PMT places at least as many devices on the edge as MT', () => {
     forSeeds((seed) => {
       const { snapshot, requests } = randomInstance(seed)
