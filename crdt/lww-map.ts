@@ -5,7 +5,7 @@
  */
 import { compareStrings, decodeTopLevel, sha256Hex, stampFromPb, stampToPb, checkKey } from './codec.js'
 import { CRDT_ENCODING_VERSION, DEFAULT_TOMBSTONE_GRACE_MS, resolveLimits } from './constants.js'
-import { DirtyTracker } from './dirty.js'
+import { DeltaDocument, type DeltaCodec } from './delta-document.js'
 import { ClockDriftError, InvalidTimestampError } from './errors.js'
 import { compareTimestamps, maxTimestamp, validateTimestamp } from './hlc.js'
 import { checkLocalWrite, compareLwwEntries, lwwEntryFromPb, lwwEntryToPb } from './lww-entry.js'
@@ -61,19 +61,25 @@ export interface LwwMapMergeResult {
   rejected: RejectedEntry[]
 }
 
-export class LwwMap implements ReplicatedDocument<LwwMapMergeResult> {
+const LWW_MAP_CODEC: DeltaCodec<LwwMapDelta, LwwMapSummary> = {
+  encode: (d) => encodeLwwMap(d),
+  decode: (b, l) => decodeLwwMap(b, l),
+  encodeSummary: (s) => encodeLwwMapSummary(s),
+  decodeSummary: (b, l) => decodeLwwMapSummary(b, l),
+  isEmpty: (d) => d.entries.length === 0
+}
+
+export class LwwMap extends DeltaDocument<LwwMapDelta, LwwMapSummary, LwwMapMergeResult> implements ReplicatedDocument<LwwMapMergeResult> {
   readonly kind = CrdtKind.LWW_MAP
-  readonly limits: CrdtLimits
   readonly tombstoneGraceMs: number
   readonly #clock: HybridLogicalClock
   readonly #entries = new Map<string, LwwEntry>()
-  readonly #dirty = new DirtyTracker()
   #digest: string | undefined
   #live = 0
 
   constructor (components: LwwMapComponents, init: LwwMapInit = {}) {
+    super(LWW_MAP_CODEC, init.limits)
     this.#clock = components.clock
-    this.limits = resolveLimits(init.limits)
     this.tombstoneGraceMs = init.tombstoneGraceMs ?? DEFAULT_TOMBSTONE_GRACE_MS
   }
 
@@ -146,7 +152,7 @@ export class LwwMap implements ReplicatedDocument<LwwMapMergeResult> {
     for (const [key, e] of this.#entries) {
       if (this.#purgeable(e, now)) {
         this.#entries.delete(key)
-        this.#dirty.add(key)
+        this.dirty.add(key)
         purged.push(key)
       }
     }
@@ -185,56 +191,11 @@ export class LwwMap implements ReplicatedDocument<LwwMapMergeResult> {
     return this.#digest
   }
 
-  encodeDelta (delta: LwwMapDelta): Uint8Array {
-    return encodeLwwMap(delta)
-  }
-
-  encodeState (): Uint8Array {
-    return encodeLwwMap(this.state())
-  }
-
-  decode (bytes: Uint8Array): LwwMapDelta {
-    return decodeLwwMap(bytes, this.limits)
-  }
-
-  mergeBytes (bytes: Uint8Array, options?: MergeOptions): LwwMapMergeResult {
-    return this.merge(this.decode(bytes), options)
-  }
-
-  encodeSummary (summary: LwwMapSummary = this.summary()): Uint8Array {
-    return encodeLwwMapSummary(summary)
-  }
-
-  decodeSummary (bytes: Uint8Array): LwwMapSummary {
-    return decodeLwwMapSummary(bytes, this.limits)
-  }
-
-  diffBytes (summary: Uint8Array): Uint8Array | undefined {
-    const delta = this.diffAgainst(this.decodeSummary(summary))
-    return delta.entries.length === 0 ? undefined : this.encodeDelta(delta)
-  }
-
-  dirtyKeys (): string[] {
-    return this.#dirty.keys()
-  }
-
   takeDirty (): DirtyRecord[] {
-    return this.#dirty.take(key => {
+    return this.dirty.take(key => {
       const e = this.#entries.get(key)
       return e === undefined ? undefined : encodeLwwMap({ entries: [e] })
     })
-  }
-
-  markDirty (keys: Iterable<string>): void {
-    this.#dirty.mark(keys)
-  }
-
-  clearDirty (): void {
-    this.#dirty.clear()
-  }
-
-  loadRecord (bytes: Uint8Array): void {
-    this.mergeBytes(bytes, { trusted: true })
   }
 
   #write (entry: LwwEntry): LwwMapDelta {
@@ -264,7 +225,7 @@ export class LwwMap implements ReplicatedDocument<LwwMapMergeResult> {
       this.#entries.set(entry.key, entry)
     }
     this.#live += (entry.value !== undefined ? 1 : 0) - (current?.value !== undefined ? 1 : 0)
-    this.#dirty.add(entry.key)
+    this.dirty.add(entry.key)
     this.#digest = undefined
     if (entry.value === undefined && current?.value === undefined) return undefined
     return { key: entry.key, value: entry.value, previous: current?.value, stamp: entry.stamp }

@@ -13,7 +13,7 @@
  */
 import { compareStrings, sha256Hex } from './codec.js'
 import { DEFAULT_TOMBSTONE_GRACE_MS, DEFAULT_TTL_MS, resolveLimits } from './constants.js'
-import { DirtyTracker } from './dirty.js'
+import { DeltaDocument, type DeltaCodec } from './delta-document.js'
 import { ClockDriftError, InvalidCrdtArgumentError, InvalidTimestampError } from './errors.js'
 import { maxTimestamp, timestampKey, validateTimestamp } from './hlc.js'
 import { CrdtKind } from './pb/crdt.js'
@@ -73,9 +73,16 @@ export interface OrSetGcResult {
 
 type Touch = (element: string) => void
 
-export class OrSet implements ReplicatedDocument<OrSetMergeResult> {
+const OR_SET_CODEC: DeltaCodec<OrSetDelta, OrSetSummary> = {
+  encode: (d) => encodeOrSet(d),
+  decode: (b, l) => decodeOrSet(b, l),
+  encodeSummary: (s) => encodeOrSetSummary(s),
+  decodeSummary: (b, l) => decodeOrSetSummary(b, l),
+  isEmpty: (d) => d.adds.length === 0 && d.removes.length === 0
+}
+
+export class OrSet extends DeltaDocument<OrSetDelta, OrSetSummary, OrSetMergeResult> implements ReplicatedDocument<OrSetMergeResult> {
   readonly kind = CrdtKind.OR_SET
-  readonly limits: CrdtLimits
   readonly defaultTtlMs: number
   readonly tombstoneGraceMs: number
   readonly #clock: HybridLogicalClock
@@ -83,12 +90,11 @@ export class OrSet implements ReplicatedDocument<OrSetMergeResult> {
   readonly #removes = new Map<string, OrSetRemove>()
   /** element -> tag keys of its adds */
   readonly #byElement = new Map<string, Set<string>>()
-  readonly #dirty = new DirtyTracker()
   #digest: string | undefined
 
   constructor (components: OrSetComponents, init: OrSetInit = {}) {
+    super(OR_SET_CODEC, init.limits)
     this.#clock = components.clock
-    this.limits = resolveLimits(init.limits)
     this.defaultTtlMs = checkTtl(init.defaultTtlMs ?? DEFAULT_TTL_MS, 'defaultTtlMs')
     this.tombstoneGraceMs = init.tombstoneGraceMs ?? DEFAULT_TOMBSTONE_GRACE_MS
   }
@@ -215,58 +221,13 @@ export class OrSet implements ReplicatedDocument<OrSetMergeResult> {
     return this.#digest
   }
 
-  encodeDelta (delta: OrSetDelta): Uint8Array {
-    return encodeOrSet(delta)
-  }
-
-  encodeState (): Uint8Array {
-    return encodeOrSet(this.state())
-  }
-
-  decode (bytes: Uint8Array): OrSetDelta {
-    return decodeOrSet(bytes, this.limits)
-  }
-
-  mergeBytes (bytes: Uint8Array, options?: MergeOptions): OrSetMergeResult {
-    return this.merge(this.decode(bytes), options)
-  }
-
-  encodeSummary (summary: OrSetSummary = this.summary()): Uint8Array {
-    return encodeOrSetSummary(summary)
-  }
-
-  decodeSummary (bytes: Uint8Array): OrSetSummary {
-    return decodeOrSetSummary(bytes, this.limits)
-  }
-
-  diffBytes (summary: Uint8Array): Uint8Array | undefined {
-    const delta = this.diffAgainst(this.decodeSummary(summary))
-    return delta.adds.length === 0 && delta.removes.length === 0 ? undefined : encodeOrSet(delta)
-  }
-
-  dirtyKeys (): string[] {
-    return this.#dirty.keys()
-  }
-
   takeDirty (): DirtyRecord[] {
-    return this.#dirty.take(key => {
+    return this.dirty.take(key => {
       const add = this.#adds.get(key)
       if (add !== undefined) return encodeOrSet({ adds: [add], removes: [] })
       const rm = this.#removes.get(key)
       return rm === undefined ? undefined : encodeOrSet({ adds: [], removes: [rm] })
     })
-  }
-
-  markDirty (keys: Iterable<string>): void {
-    this.#dirty.mark(keys)
-  }
-
-  clearDirty (): void {
-    this.#dirty.clear()
-  }
-
-  loadRecord (bytes: Uint8Array): void {
-    this.mergeBytes(bytes, { trusted: true })
   }
 
   #applyAdd (add: OrSetAdd, now: number, touch: Touch): void {
@@ -320,7 +281,7 @@ export class OrSet implements ReplicatedDocument<OrSetMergeResult> {
   }
 
   #changed (key: string): void {
-    this.#dirty.add(key)
+    this.dirty.add(key)
     this.#digest = undefined
   }
 
