@@ -5,14 +5,19 @@
  * Exit codes: 0 ok; 1 the run failed or an action failed; 2 usage or
  * scenario error; 3 a capability the scenario needs is missing.
  */
-import { join } from 'node:path'
+import { existsSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { runScenario } from './engine/run.js'
 import { CapabilityMissingError, CliUsageError, ScenarioError } from './errors.js'
 import { runNimbusCli } from './nimbus/index.js'
 import { createProgressPrinter } from './progress.js'
 import { writeReport } from './report/write.js'
 import { loadScenario } from './scenario/load.js'
+import { warningSummary } from './report/summary.js'
 import type { RunOptions } from './engine/run.js'
+
+const DEMO_SCENARIO = 'black-ice-demo.yaml'
 
 export const SIM_NET_HELP = `usage: sim-net <command> [options]
 
@@ -24,6 +29,9 @@ commands:
       --seed <n>            override the scenario's seed
       --data-dir <dir>      keep the peers' data here (default: a temporary folder, removed)
       --data-root <dir>     what {data} in scenario paths means (default ../shared/data)
+  demo [--json] [--out <dir>]
+                            the black-ice demo (sim-net/scenarios/black-ice-demo.yaml, under a
+                            minute): what \`npm start\` runs
   validate <scenario.yaml>  check a scenario file and print what it expands to
   nimbus <experiment> ...   trace-driven Nimbus experiments (sim-net nimbus --help)
   help                      this text
@@ -84,9 +92,16 @@ async function runCommand (argv: string[], factories: SimNetFactories, io: Requi
   if (args.json) io.stdout(JSON.stringify(results) + '\n')
   else {
     io.stdout(`\n${results.ok ? 'ok' : `NOT OK (${results.status}${results.error === undefined ? '' : `: ${results.error.message}`})`}: ${results.faults.filter(f => !f.ok).length} failed actions, ${results.convergence.filter(c => c.status === 'converged').length}/${results.convergence.length} changes converged\n`)
+    for (const line of warningSummary(results)) io.stdout(`${line}\n`)
     if (paths !== undefined) io.stdout(`results: ${paths.json}\nreport:  ${paths.html}\n`)
   }
   return results.ok ? 0 : 1
+}
+
+/** The shipped demo scenario: from the working directory (npm start), else next to this package. */
+export function demoScenarioPath (): string {
+  const local = resolve('sim-net', 'scenarios', DEMO_SCENARIO)
+  return existsSync(local) ? local : fileURLToPath(new URL(`../../sim-net/scenarios/${DEMO_SCENARIO}`, import.meta.url))
 }
 
 async function validateCommand (argv: string[], io: Required<Omit<SimNetCliIo, 'signal'>>): Promise<number> {
@@ -109,6 +124,7 @@ export async function runSimNetCli (argv: string[], factories: SimNetFactories, 
   try {
     switch (cmd) {
       case 'run': return await runCommand(rest, factories, full)
+      case 'demo': return await runCommand([demoScenarioPath(), ...rest], factories, full)
       case 'validate': return await validateCommand(rest, full)
       case 'nimbus': return await runNimbusCli(rest, { stdout: full.stdout, stderr: full.stderr })
       case undefined: case 'help': case '--help': case '-h':

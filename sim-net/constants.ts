@@ -31,3 +31,6 @@ export const PROGRESS_MS = 500
 
 /** Listen address handed to peers: loopback with an OS-chosen port. */
 export const LISTEN_ADDR = '/ip4/127.0.0.1/tcp/0'
+
+/** After a crash, how long vehicles are watched for warnings still arriving (the crash's outcome). */
+export const OUTCOME_WINDOW_MS = 10_000

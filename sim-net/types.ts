@@ -161,3 +161,34 @@ export type SimProgressEvent =
   | { type: 'phase', phase: 'starting' | 'running' | 'stopping' | 'done', simMs: number }
   | { type: 'event', simMs: number, text: string }
   | { type: 'tick', simMs: number, durationMs: number, livePeers: number, totalPeers: number, vehicles: number, faults: number, converging: number, bytes: number }
+
+/**
+ * Series names sim-net's report knows, for measurements reported through
+ * `record` (any other name is shown generically).
+ */
+export const SIM_SERIES = {
+  /** at a vehicle: display time minus the warning's detection time, per shown warning */
+  warningLatency: 'warning_latency_ms',
+  /** at a vehicle: display time minus the start of the condition the warning is about */
+  warningAfterCondition: 'warning_after_condition_ms',
+  /** detection time of the first hazard a pipeline output for a condition minus the condition's start (sampled when the finale output it) */
+  detectionAfterCondition: 'detection_after_condition_ms',
+  /** a pipeline run finished on a peer: now minus the run's start */
+  pipelineRun: 'pipeline_run_ms',
+  /** a peer placed a submitted pipeline: now minus the submission */
+  pipelinePlaced: 'pipeline_placed_ms'
+} as const
+
+/**
+ * Vehicle metrics (SimVehicleHandle.metrics) sim-net reads for the warnings
+ * section of the report and for the outcome of crashes: did the vehicles keep
+ * receiving warnings after a peer went down.
+ */
+export const SIM_VEHICLE_METRICS = {
+  /** warning messages the vehicle accepted, repetitions included (a counter) */
+  received: 'hazard_messages_received',
+  /** distinct warnings shown (a counter) */
+  shown: 'warnings_shown',
+  /** warnings on display now (a gauge) */
+  onDisplay: 'warnings_on_display'
+} as const

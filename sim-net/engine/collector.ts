@@ -53,16 +53,27 @@ export class Collector {
       slot.lastMetrics = m
       for (const [k, v] of Object.entries(m)) if (Number.isFinite(v)) sums.set(k, (sums.get(k) ?? 0) + v)
     }
-    for (const v of world.vehicles.values()) if (v.state === 'running' && v.handle !== undefined) v.lastMetrics = safeMetrics(v.handle)
-    ts.livePeers.push(live)
-    const stats = emulator.stats()
-    ts.connections.push(stats.openConnections)
-    ts.linkBytes.push(Object.values(stats.classes).reduce((a, c) => a + c.bytes, 0))
-    for (const [k, v] of sums) {
-      let arr = ts.metrics[k]
-      if (arr === undefined) { arr = new Array<number | null>(i).fill(null); ts.metrics[k] = arr }
-      arr.push(v)
+    const vsums = new Map<string, number>()
+    for (const v of world.vehicles.values()) {
+      if (v.state !== 'running' || v.handle === undefined) continue
+      v.lastMetrics = safeMetrics(v.handle)
+      for (const [k, x] of Object.entries(v.lastMetrics)) if (Number.isFinite(x)) vsums.set(k, (vsums.get(k) ?? 0) + x)
     }
-    for (const arr of Object.values(ts.metrics)) if (arr.length < i + 1) arr.push(null)
+    fillRow(ts.vehicles ??= {}, vsums, i)
+    ts.livePeers.push(live)
+    const traffic = emulator.traffic()
+    ts.connections.push(traffic.openConnections)
+    ts.linkBytes.push(traffic.bytes)
+    fillRow(ts.metrics, sums, i)
   }
+}
+
+/** Appends row `i` of a table of columns: known names get their value, others null; new names are back-filled with null. */
+function fillRow (table: Record<string, Array<number | null>>, values: ReadonlyMap<string, number>, i: number): void {
+  for (const [k, v] of values) {
+    let arr = table[k]
+    if (arr === undefined) { arr = new Array<number | null>(i).fill(null); table[k] = arr }
+    arr.push(v)
+  }
+  for (const arr of Object.values(table)) if (arr.length < i + 1) arr.push(null)
 }

@@ -37,6 +37,20 @@ export interface FaultRecord {
   detail?: Record<string, string | number>
   /** index into `convergence` of the change this fault caused */
   convergence?: number
+  /** what the fault did to the service, e.g. whether vehicles kept receiving warnings after a crash */
+  outcome?: FaultOutcome
+}
+
+export interface FaultOutcome {
+  /** warning messages the vehicles received in the window after the fault */
+  vehicleMessages: number
+  /** warnings on display at the vehicles (sum) when the fault happened */
+  warningsBefore: number
+  /** warnings on display at the vehicles (sum) at the end of the window */
+  warningsOnDisplay: number
+  windowMs: number
+  /** messages kept arriving and warnings stayed on display (or none was on display to lose) */
+  survived: boolean
 }
 
 export interface NodeResult {
@@ -82,6 +96,8 @@ export interface TimeSeries {
   linkBytes: number[]
   /** per peer metric: sum over live peers at each sample (null before the metric first appears) */
   metrics: Record<string, Array<number | null>>
+  /** per vehicle metric: sum over running vehicles at each sample */
+  vehicles?: Record<string, Array<number | null>>
 }
 
 export interface SimResults {

@@ -12,10 +12,12 @@ import { CONVERGENCE_POLL_MS, PROGRESS_MS, VEHICLE_TICK_MS } from '../constants.
 import { createLinkEmulator } from '../link/emulator.js'
 import { loadRttMatrix } from '../scenario/load.js'
 import { buildActions } from './actions.js'
+import type { Action } from './actions.js'
 import { checkCapabilities } from './capabilities.js'
 import { Collector } from './collector.js'
 import { ConvergenceTracker } from './convergence.js'
 import { createHandlers } from './handlers.js'
+import { addOutcomes } from './outcome.js'
 import { summarise } from './results.js'
 import { World } from './world.js'
 import type { CapabilityOptions } from './capabilities.js'
@@ -169,7 +171,7 @@ class ScenarioRun {
   }
 
   private tick (): void {
-    const stats = this.emulator.stats()
+    const traffic = this.emulator.traffic()
     this.progress({
       type: 'tick',
       simMs: this.now(),
@@ -179,7 +181,7 @@ class ScenarioRun {
       vehicles: [...this.world.vehicles.values()].filter(v => v.state === 'running').length,
       faults: this.collector.faults.length,
       converging: this.convergence.converging ? 1 : 0,
-      bytes: Object.values(stats.classes).reduce((a, c) => a + c.bytes, 0)
+      bytes: traffic.bytes
     })
   }
 
@@ -193,22 +195,37 @@ class ScenarioRun {
       record: (series, value, fields) => { this.collector.record(this.now(), series, value, fields) },
       onStop: (fn) => { this.stops.push(fn) }
     })
+    // each action starts on time even when an earlier one is still being applied (a
+    // restart or a submission can take seconds on a loaded machine); actions on the same
+    // node, partition, condition or link serialise, so a restart never overtakes its crash
+    const chains = new Map<string, Promise<void>>()
+    const inFlight: Array<Promise<void>> = []
     for (const action of buildActions(this.s, handlers)) {
       await sleepUntil(action.atMs, () => this.now(), this.controller.signal)
-      if (this.controller.signal.aborted) return
-      const at = this.now()
-      const begin = performance.now()
-      const base = { atMs: at, type: action.type, target: action.target }
-      try {
-        const out = await action.run()
-        const conv = out.change === undefined ? undefined : this.convergence.change(out.change, at)
-        this.collector.fault({ ...base, ok: true, applyMs: performance.now() - begin, ...(out.detail === undefined ? {} : { detail: out.detail }), ...(conv === undefined ? {} : { convergence: conv }) })
-        const detail = out.detail === undefined ? '' : ' ' + Object.entries(out.detail).map(([k, v]) => `${k}=${v}`).join(' ')
-        this.collector.event(at, `${action.type} ${action.target}${detail}`)
-      } catch (err) {
-        this.collector.fault({ ...base, ok: false, error: errInfo(err), applyMs: performance.now() - begin })
-        this.collector.event(at, `${action.type} ${action.target} FAILED: ${errInfo(err).message}`)
-      }
+      if (this.controller.signal.aborted) break
+      const keys = action.target.split(',')
+      const before = Promise.all(keys.map(async k => await chains.get(k)))
+      const done = before.then(async () => { await this.apply(action) })
+      for (const k of keys) chains.set(k, done)
+      inFlight.push(done)
+    }
+    await Promise.all(inFlight)
+  }
+
+  private async apply (action: Action): Promise<void> {
+    if (this.controller.signal.aborted) return
+    const at = this.now()
+    const begin = performance.now()
+    const base = { atMs: at, type: action.type, target: action.target }
+    try {
+      const out = await action.run()
+      const conv = out.change === undefined ? undefined : this.convergence.change(out.change, at)
+      this.collector.fault({ ...base, ok: true, applyMs: performance.now() - begin, ...(out.detail === undefined ? {} : { detail: out.detail }), ...(conv === undefined ? {} : { convergence: conv }) })
+      const detail = out.detail === undefined ? '' : ' ' + Object.entries(out.detail).map(([k, v]) => `${k}=${v}`).join(' ')
+      this.collector.event(at, `${action.type} ${action.target}${detail}`)
+    } catch (err) {
+      this.collector.fault({ ...base, ok: false, error: errInfo(err), applyMs: performance.now() - begin })
+      this.collector.event(at, `${action.type} ${action.target} FAILED: ${errInfo(err).message}`)
     }
   }
 
@@ -249,6 +266,7 @@ function buildResults (run: ScenarioRun, status: SimResults['status'], error: Si
   })
   const classes: SimResults['links']['classes'] = { default: s.links.default, ...s.links.classes }
   const cpu = cpus()
+  addOutcomes(collector.timeSeries, collector.faults)
   const series: SimResults['series'] = {}
   for (const [k, v] of collector.series) series[k] = { summary: summarise(v.values), samples: v.samples }
   return {

@@ -4,6 +4,7 @@
  * the results object, which is also embedded as JSON for tools.
  */
 import { mapSvg } from './map.js'
+import { warningsSection } from './warnings.js'
 import { ecdfPlot, esc, fmtNum, linePlot, SVG_STYLE } from './svg.js'
 import type { SimResults, Summary } from '../engine/results.js'
 
@@ -12,7 +13,7 @@ h1{font-size:22px;margin-bottom:4px}h2{font-size:17px;margin-top:28px;border-bot
 table{border-collapse:collapse;margin:8px 0;font-size:13px}td,th{border:1px solid #ddd;padding:3px 8px;text-align:right}
 th{background:#f4f4f4}td.l,th.l{text-align:left}.ok{color:#2a7d2a;font-weight:600}.bad{color:#c0392b;font-weight:600}
 .cards{display:flex;flex-wrap:wrap;gap:10px}.card{border:1px solid #ddd;border-radius:6px;padding:8px 12px;min-width:130px}
-.card b{display:block;font-size:20px}.grid{display:flex;flex-wrap:wrap;gap:12px}.muted{color:#777}${SVG_STYLE}`
+.card b{display:block;font-size:20px}h3{font-size:15px;margin-top:18px}.grid{display:flex;flex-wrap:wrap;gap:12px}.muted{color:#777}${SVG_STYLE}`
 
 function ms (v: number | undefined): string {
   return v === undefined ? '–' : v >= 10_000 ? `${fmtNum(v / 1000)} s` : `${fmtNum(v)} ms`
@@ -99,12 +100,14 @@ ${table(['class', 'setting', 'connections', 'messages', 'bytes', 'lost segments'
 function actions (r: SimResults): string {
   const rows = r.faults.map(f => {
     const c = f.convergence === undefined ? undefined : r.convergence[f.convergence]
-    const outcome = c === undefined ? '' : c.status === 'converged' ? `converged in ${ms(c.convergedMs)}` : c.status
+    const conv = c === undefined ? '' : c.status === 'converged' ? `converged in ${ms(c.convergedMs)}` : c.status
+    const o = f.outcome
+    const outcome = o === undefined ? conv : `${conv}${conv === '' ? '' : '; '}${o.survived ? 'warnings kept arriving' : 'warnings lost'} (${o.vehicleMessages} messages in ${ms(o.windowMs)})`
     const detail = Object.entries(f.detail ?? {}).map(([k, v]) => `${esc(k)}=${esc(String(v))}`).join(' ')
     return [ms(f.atMs), esc(f.type), esc(f.target), f.ok ? '<span class="ok">ok</span>' : `<span class="bad">${esc(f.error?.name ?? 'failed')}: ${esc(f.error?.message ?? '')}</span>`, ms(f.applyMs), esc(outcome), detail]
   })
   const conv = r.convergence.map(c => [esc(c.change), ms(c.atMs), esc(c.status), ms(c.convergedMs)])
-  return `<h2>Timed actions and faults</h2>${rows.length === 0 ? '<p class="muted">none</p>' : table(['at', 'action', 'target', 'result', 'applied in', 'registry', 'detail'], rows, 0)}
+  return `<h2>Timed actions and faults</h2>${rows.length === 0 ? '<p class="muted">none</p>' : table(['at', 'action', 'target', 'result', 'applied in', 'outcome', 'detail'], rows, 0)}
 <h2>Registry convergence</h2>${table(['change', 'at', 'status', 'converged after'], conv)}`
 }
 
@@ -123,6 +126,7 @@ export function renderReport (r: SimResults): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>sim-net ${esc(r.scenario.name)}</title><style>${CSS}</style></head><body>
 ${header(r)}
 <h2>Map</h2>${mapSvg(r)}
+${warningsSection(r)}
 ${timeSeries(r)}
 ${measurements(r)}
 ${links(r)}

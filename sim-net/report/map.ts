@@ -4,6 +4,7 @@
  * circles of their radius. Equirectangular projection around the centre,
  * which is exact enough for a few kilometres.
  */
+import { SIM_SERIES } from '../types.js'
 import { esc, fmtNum } from './svg.js'
 import type { Position } from '../../protocols/index.js'
 import type { SimResults } from '../engine/results.js'
@@ -41,6 +42,11 @@ function scaleBar (pr: Projection, h: number): string {
   return `<line x1="12" x2="${(12 + px).toFixed(1)}" y1="${h - 12}" y2="${h - 12}" stroke="#333" stroke-width="2"/><text x="12" y="${h - 16}">${m >= 1000 ? `${fmtNum(m / 1000)} km` : `${fmtNum(m)} m`}</text>`
 }
 
+/** Simulated time at which a vehicle first showed a warning (SIM_SERIES.warningLatency samples). */
+function firstWarning (r: SimResults, vehicle: string): number | undefined {
+  return r.series[SIM_SERIES.warningLatency]?.samples.find(s => s.f?.vehicle === vehicle)?.t
+}
+
 export function mapSvg (r: SimResults, w = 760, h = 420): string {
   const pts: Position[] = [...r.nodes.map(n => n.position), ...Object.values(r.roads).flat(), ...r.vehicles.flatMap(v => v.route), ...r.conditions.map(c => c.position)]
   if (pts.length === 0) return '<p>No positions to draw.</p>'
@@ -61,6 +67,11 @@ export function mapSvg (r: SimResults, w = 760, h = 420): string {
       const x = pr.x(last.position); const y = pr.y(last.position)
       out.push(`<path d="M${x.toFixed(1)},${(y - 6).toFixed(1)}l5,10h-10z" fill="#ff7f0e"><title>vehicle ${esc(v.name)} at ${fmtNum(last.t / 1000)} s</title></path>`)
     }
+    const warned = firstWarning(r, v.name)
+    const at = warned === undefined ? undefined : v.track.find(t => t.t >= warned) ?? last
+    if (warned !== undefined && at !== undefined) {
+      out.push(`<circle cx="${pr.x(at.position).toFixed(1)}" cy="${pr.y(at.position).toFixed(1)}" r="6" fill="none" stroke="#d62728" stroke-width="2"><title>${esc(v.name)} shows its first warning at ${fmtNum(warned / 1000)} s</title></circle>`)
+    }
   }
   for (const n of r.nodes) {
     const x = pr.x(n.position).toFixed(1); const y = pr.y(n.position).toFixed(1)
@@ -69,7 +80,7 @@ export function mapSvg (r: SimResults, w = 760, h = 420): string {
     if (down) out.push(`<path d="M${Number(x) - 4},${Number(y) - 4}l8,8m0,-8l-8,8" stroke="#d62728" stroke-width="1.5"/>`)
   }
   out.push(scaleBar(pr, h))
-  const legend = [['#2ca02c', 'tier 1 (roadside)'], ['#1f77b4', 'tier 2 (edge site)'], ['#9467bd', 'tier 3 (cloud)'], ['#ff7f0e', 'vehicle / route'], ['#d62728', 'hazard condition / crashed']]
+  const legend = [['#2ca02c', 'tier 1 (roadside)'], ['#1f77b4', 'tier 2 (edge site)'], ['#9467bd', 'tier 3 (cloud)'], ['#ff7f0e', 'vehicle / route'], ['#d62728', 'hazard condition / crashed'], ['#d62728', 'ring: vehicle first warned']]
   legend.forEach(([c, t], i) => { out.push(`<rect x="${w - 170}" y="${10 + i * 15}" width="10" height="10" fill="${c}"/><text x="${w - 155}" y="${19 + i * 15}">${esc(t)}</text>`) })
   out.push('</svg>')
   return out.join('')
