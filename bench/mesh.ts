@@ -53,6 +53,14 @@ async function waitUntil (cond: () => boolean, timeoutMs: number): Promise<numbe
   return performance.now() - start
 }
 
+function sumDiscoveryStats (peers: EccoPeer[]): Record<string, number> {
+  const sum: Record<string, number> = {}
+  for (const p of peers) {
+    for (const [k, v] of Object.entries(p.libp2p.services.discovery.stats)) sum[k] = (sum[k] ?? 0) + v
+  }
+  return sum
+}
+
 async function runSize (n: number): Promise<Record<string, unknown>> {
   const root = await mkdtemp(join(tmpdir(), 'ecco-bench-mesh-'))
   const bytes = { total: 0 }
@@ -128,7 +136,9 @@ async function runSize (n: number): Promise<Record<string, unknown>> {
       idleCpuPercentPerPeer: +(((cpu.user + cpu.system) / 1e6 / secs / n) * 100).toFixed(3),
       residentMbPerPeer: +((rss - rssBefore) / n / 2 ** 20).toFixed(2),
       processRssMb: Math.round(rss / 2 ** 20),
-      wireBytesPerPeerPerSecond: Math.round((bytes.total - bytes0) / n / secs)
+      wireBytesPerPeerPerSecond: Math.round((bytes.total - bytes0) / n / secs),
+      // discovery work over the whole run, summed over peers
+      discovery: sumDiscoveryStats(peers)
     }
   } finally {
     await Promise.allSettled(peers.map(async (p) => { await p.stop() }))

@@ -3,9 +3,12 @@
  * Run: npm run bench:migrate  ->  bench/results/migrate.json
  *
  * 1. Table 1: downtime (last output released before suspend to first output released
- *    after resume), total time (prepare + suspend + transfer + resume) and bytes, for
- *    the counter and the counter with a 100 KB Unimem entry, to a target that holds a
- *    replica (delta transfer) and to one that does not (full checkpoint).
+ *    after resume), total time (prepare + pre-copy + suspend + transfer + resume), the
+ *    phases, and bytes, for the counter and the counter with a 100 KB Unimem entry, to a
+ *    target that holds a replica and to one that does not (pre-copied before suspend, so
+ *    both transfer a delta). Downtime includes the EF's own pacing (stepIntervalMs between
+ *    steps, two steps per counter output): `normalGapMs` is the gap between two outputs
+ *    of the same host, for reference.
  * 2. Fig. 4.23: 1..32 counters migrated in parallel over an uplink capped by a token
  *    bucket at 100 kbps .. unlimited, next to a CRIU-style baseline whose payload is the
  *    sandbox's whole linear memory (modelled: the same measured migration plus that
@@ -14,7 +17,9 @@
  *    to the resume on a replica, against the target liveness timeout + 500 ms.
  * Env: BENCH_MIGRATIONS (default 30), BENCH_MAX_PARALLEL (default 32), BENCH_FAILOVERS (default 10).
  */
+import { loadavg } from 'node:os'
 import { CheckpointsFeature, type MigrationResult } from '../node/checkpoints/index.js'
+import { decodeCheckpoint, encodeCheckpoint } from '../unikernels/index.js'
 import type { EccoPeer } from '../node/peer.js'
 import { TestMesh } from '../test/helpers/mesh.js'
 import { ProcessMesh, getJson } from '../test/helpers/processes.js'
@@ -59,6 +64,7 @@ class Releases {
 
   last (instance: string, epoch: number): number | undefined { return this.times.get(`${instance}@${epoch}`)?.at(-1) }
   first (instance: string, epoch: number): number | undefined { return this.times.get(`${instance}@${epoch}`)?.[0] }
+  all (instance: string, epoch: number): number[] { return this.times.get(`${instance}@${epoch}`) ?? [] }
 }
 
 function hostOf (peers: EccoPeer[], instance: string): EccoPeer {
@@ -67,12 +73,28 @@ function hostOf (peers: EccoPeer[], instance: string): EccoPeer {
   return h
 }
 
-interface Sample { downtimeMs: number, totalMs: number, pausedMs: number, transferBytes: number, stateBytes: number }
+interface Sample {
+  downtimeMs: number
+  totalMs: number
+  pausedMs: number
+  prepareMs: number
+  suspendMs: number
+  transferMs: number
+  normalGapMs: number
+  transferBytes: number
+  stateBytes: number
+}
 
 function summary (samples: Sample[]): Record<string, unknown> {
   const col = (k: keyof Sample): number[] => samples.map((s) => s[k])
-  const stat = (k: keyof Sample): Record<string, number> => ({ p50: percentile(col(k), 50), p90: percentile(col(k), 90), mean: col(k).reduce((a, b) => a + b, 0) / samples.length })
-  return { n: samples.length, downtimeMs: stat('downtimeMs'), totalMs: stat('totalMs'), pausedMs: stat('pausedMs'), transferBytes: stat('transferBytes'), stateBytes: stat('stateBytes') }
+  const stat = (k: keyof Sample): Record<string, number> => ({ p50: percentile(col(k), 50), p90: percentile(col(k), 90), p99: percentile(col(k), 99), mean: col(k).reduce((a, b) => a + b, 0) / samples.length })
+  const keys: Array<keyof Sample> = ['downtimeMs', 'normalGapMs', 'totalMs', 'pausedMs', 'prepareMs', 'suspendMs', 'transferMs', 'transferBytes', 'stateBytes']
+  return { n: samples.length, ...Object.fromEntries(keys.map((k) => [k, stat(k)])) }
+}
+
+/** Median gap between consecutive release times. */
+function medianGap (times: number[]): number {
+  return percentile(times.slice(1).map((t, i) => t - times[i]), 50)
 }
 
 /** Migrates `instance` to a replica or a non-replica target, alternating hosts, and measures each. */
@@ -88,7 +110,7 @@ async function table1 (peers: EccoPeer[], rel: Releases, instance: string, repli
     const r: MigrationResult = await f(from).migrate(instance, to.peerId.toString())
     await waitFor(() => rel.first(instance, r.epoch) !== undefined, { timeoutMs: 10_000, message: 'no output after migrating' })
     const downtimeMs = (rel.first(instance, r.epoch) ?? NaN) - (rel.last(instance, r.epoch - 1) ?? NaN)
-    samples.push({ downtimeMs, totalMs: r.totalMs, pausedMs: r.pausedMs, transferBytes: r.transferBytes, stateBytes: r.stateBytes })
+    samples.push({ downtimeMs, totalMs: r.totalMs, pausedMs: r.pausedMs, ...r.phases, normalGapMs: medianGap(rel.all(instance, r.epoch - 1)), transferBytes: r.transferBytes, stateBytes: r.stateBytes })
   }
   return samples
 }
@@ -200,6 +222,7 @@ async function failover (trials: number): Promise<Record<string, unknown>> {
 }
 
 async function main (): Promise<void> {
+  const loadAvg = loadavg()
   const failoverResult = FAILOVERS > 0 ? await failover(FAILOVERS).catch((err: Error) => ({ error: err.message.slice(0, 4000) })) : undefined
   process.stdout.write(`failover done: ${JSON.stringify(failoverResult)}\n`)
   const mesh = new TestMesh()
@@ -227,6 +250,8 @@ async function main (): Promise<void> {
     const counterHost = hostOf(peers, 'counter')
     const cp = await f(counterHost).service.hosted.get('counter')?.sandbox.checkpoint()
     const fullCounterCheckpointBytes = cp?.byteLength ?? 0
+    // the same state as it travels and is stored next to its descriptor (4-byte image reference)
+    const wireCounterCheckpointBytes = cp === undefined ? 0 : encodeCheckpoint(decodeCheckpoint(cp), { shortImageRef: true }).byteLength
     for (const p of peers) for (const h of [...f(p).service.hosted.values()]) await h.finish('stopped')
     process.stdout.write(`table 1 done: ${JSON.stringify(table)}\n`)
 
@@ -235,7 +260,12 @@ async function main (): Promise<void> {
       notes: 'in-process peers on loopback (TCP+Noise+Yamux); downtime = last output released before suspend -> first output released after resume; CRIU baseline modelled as the measured migration plus the whole linear memory and checkpoint through the same cap',
       thesisTable1: { mirageManager: { downtimeS: 0.33, totalS: 3.54, stateBytes: 79 }, podmanCriu: { downtimeS: 1.80, totalS: 1.96, stateBytes: 195175 } },
       targets: { downtimeMsP50: 10, counterStateBytes: 40 },
-      fullCounterCheckpointBytes,
+      loadAverageAtStart: loadAvg,
+      counterState: {
+        note: 'selfDescribing: the sandbox checkpoint with the 32-byte image hash and name; wire: as stored and sent with a full STORE/TRANSFER/STATE (4-byte image reference); migration deltas: table1.counter.*.stateBytes',
+        selfDescribingBytes: fullCounterCheckpointBytes,
+        wireBytes: wireCounterCheckpointBytes
+      },
       failover: failoverResult,
       table1: table,
       scaling

@@ -11,6 +11,7 @@ import { hazardsFeature } from './hazards/feature.js'
 import { nimbusOffload } from './offload/index.js'
 import { checkpointsFeature } from './checkpoints/index.js'
 import { pipelinesFeature } from './pipelines/feature.js'
+import { securityFeature } from './security/feature.js'
 
 export interface PeerFeature {
   readonly name: string
@@ -27,4 +28,4 @@ export type PeerFeatureFactory = (peer: EccoPeer) => PeerFeature | undefined
  * The features every peer gets, in start order. A factory returns undefined
  * when the peer's config does not enable it. Add new capabilities here.
  */
-export const DEFAULT_FEATURES: PeerFeatureFactory[] = [hazardsFeature, nimbusOffload, checkpointsFeature, pipelinesFeature]
+export const DEFAULT_FEATURES: PeerFeatureFactory[] = [securityFeature, hazardsFeature, nimbusOffload, checkpointsFeature, pipelinesFeature]

@@ -15,9 +15,10 @@ import { createLibp2p, type Libp2p } from 'libp2p'
 import type { ComponentLogger, ConnectionGater, PrivateKey, PubSub, Transport } from '@libp2p/interface'
 import type { GossipsubEvents } from '@chainsafe/libp2p-gossipsub'
 import {
-  antiEntropy, cellDiscovery, stateGossip,
+  antiEntropy, cellDiscovery, stateGossip, withoutSelfInRoutingTable,
   type AntiEntropy, type CellDiscovery, type PeerStateInput, type Position, type ReplicatedMap, type StateGossip
 } from '../protocols/index.js'
+import { securityAssembly, type SecurityService } from './security/index.js'
 
 export const DHT_PROTOCOL = '/ecco/kad/1.0.0'
 const INBOUND_CONNECTIONS_PER_HOST_PER_SECOND = 100
@@ -32,6 +33,8 @@ export type EccoServices = {
   sync: AntiEntropy
   discovery: CellDiscovery
   state: StateGossip
+  /** membership, topic guard and DHT admission (node/security) */
+  security: SecurityService
 }
 
 export type EccoLibp2p = Libp2p<EccoServices>
@@ -54,6 +57,8 @@ export interface EccoLibp2pInit {
   transports?: Array<(components: any) => Transport>
   connectionGater?: ConnectionGater
   logger?: ComponentLogger
+  /** permissioned mode (node/security): tuned gossipsub peer scoring @default false */
+  permissioned?: boolean
 }
 
 /**
@@ -73,13 +78,15 @@ function fastMsgIdFn (msg: { from?: Uint8Array, seqno?: Uint8Array, topic: strin
 
 export async function createEccoLibp2p (init: EccoLibp2pInit): Promise<EccoLibp2p> {
   const client = init.client ?? false
+  // the gater and score function must exist before libp2p; the security feature configures them
+  const security = securityAssembly({ gater: init.connectionGater ?? { denyDialMultiaddr: () => false }, scoring: init.permissioned === true })
   return await createLibp2p({
     privateKey: init.privateKey,
     addresses: { listen: init.listen },
     transports: init.transports ?? [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
-    connectionGater: init.connectionGater ?? { denyDialMultiaddr: () => false },
+    connectionGater: security.gater,
     connectionManager: {
       // a roadside cabinet or sim-net host may run many peers behind one address
       inboundConnectionThreshold: INBOUND_CONNECTIONS_PER_HOST_PER_SECOND,
@@ -88,12 +95,22 @@ export async function createEccoLibp2p (init: EccoLibp2pInit): Promise<EccoLibp2
       reconnectRetryInterval: 1000,
       reconnectBackoffFactor: 2
     },
+    // On a saturated event loop (many peers in one process, a loaded machine)
+    // heartbeat pings time out, or collide with the DHT's contact pings, on
+    // healthy connections; aborting them cost redials that loaded the loop
+    // further until discovery stalled. Dead connections still end on socket
+    // errors, and the registry marks silent peers gone by their heartbeat.
+    connectionMonitor: { abortConnectionOnPingFailure: false },
     ...(init.logger === undefined ? {} : { logger: init.logger }),
     start: false,
     services: {
       identify: identify(),
-      ping: ping(),
-      dht: kadDHT({
+      // the connection monitor's heartbeat and the DHT's new-contact check both
+      // ping: with one outbound ping stream a collision failed the check, and
+      // the peer never entered the routing table (a late joiner stayed alone)
+      ping: ping({ maxOutboundStreams: 2 }),
+      // GET_PROVIDERS answers name the asker: without the guard each lookup pings itself
+      dht: withoutSelfInRoutingTable(kadDHT({
         protocol: DHT_PROTOCOL,
         clientMode: client,
         // roadside networks are private address space: keep every address
@@ -101,13 +118,13 @@ export async function createEccoLibp2p (init: EccoLibp2pInit): Promise<EccoLibp2
         initialQuerySelfInterval: 250,
         logPrefix: 'ecco:dht',
         datastorePrefix: '/ecco-dht'
-      }),
+      })),
       pubsub: gossipsub({
         globalSignaturePolicy: 'StrictSign',
         fastMsgIdFn,
-        // gossipsub penalises more than 10 peers on one IP (a Sybil signal on
-        // the Internet); loopback is one machine running many peers on purpose
-        scoreParams: { IPColocationFactorWhitelist: new Set(['127.0.0.1', '::1']) },
+        // scoring tuned for a small fleet (node/security/score.ts); loopback is
+        // exempt from the per-IP penalty: one machine running many peers on purpose
+        ...security.gossipsub,
         allowPublishToZeroTopicPeers: true,
         emitSelf: false,
         fallbackToFloodsub: false
@@ -125,7 +142,8 @@ export async function createEccoLibp2p (init: EccoLibp2pInit): Promise<EccoLibp2
         heartbeatMs: init.heartbeatMs,
         goneAfterHeartbeats: init.goneAfterHeartbeats,
         member: !client
-      })
+      }),
+      security: security.service
     }
   }) as EccoLibp2p
 }

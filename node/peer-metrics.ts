@@ -20,7 +20,8 @@ export function collectPeerMetrics (peer: EccoPeer, startedAt: number): MetricFa
     ]),
     counter('ecco_bad_messages_dropped_total', 'Malformed, oversized or invalid messages dropped, by protocol', [
       { labels: { protocol: 'state' }, value: state.stats.invalidMessages },
-      { labels: { protocol: 'sync' }, value: sync.stats.invalidMessages }
+      { labels: { protocol: 'sync' }, value: sync.stats.invalidMessages },
+      { labels: { protocol: 'discovery' }, value: discovery.stats.invalidMessages }
     ]),
     counter('ecco_dht_queries_total', 'DHT provide and find-providers queries started', discovery.stats.dhtQueries),
     counter('ecco_dht_query_errors_total', 'DHT queries that failed', discovery.stats.dhtQueryErrors),

@@ -19,6 +19,7 @@ import { LoadSampler } from './load.js'
 import { openRegistryMap, type PersistentRegistry } from './registry.js'
 import { openPeerStore, type PeerStore } from './store.js'
 import { DEFAULT_FEATURES, type PeerFeature, type PeerFeatureFactory } from './features.js'
+import type { SecurityConfig } from './security/index.js'
 
 const BOOTSTRAP_DIAL_TIMEOUT_MS = 10_000
 
@@ -263,6 +264,7 @@ export async function createEccoPeer (init: EccoPeerInit): Promise<EccoPeer> {
       goneAfterHeartbeats: config.goneAfterHeartbeats,
       registry: registry.map,
       state: initialState(config),
+      permissioned: (config.sections.security as SecurityConfig | undefined)?.mode === 'permissioned',
       ...(init.transports === undefined ? {} : { transports: init.transports }),
       ...(init.connectionGater === undefined ? {} : { connectionGater: init.connectionGater })
     })

@@ -5,7 +5,6 @@ export const ABI_MODULE = 'ecco'
 export const WASM_PAGE = 65536
 /** Inbox starts after a small reserved area so that address 0 stays a null pointer. */
 export const INBOX_OFFSET = 64
-export const CHECKPOINT_VERSION = 1
 
 export const DEFAULT_IDLE_WORKERS = 1
 export const DEFAULT_WARM_INSTANCES = 0

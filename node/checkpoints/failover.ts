@@ -5,7 +5,7 @@
  * fetches the newest checkpoint from the other holders, bumps the epoch in the holders
  * CRDT (fencing the old copy) and resumes the EF from it.
  */
-import { CheckpointMessage, chooseResumer, claimWins, type EpochClaim, type ReplicaRecord } from '../../protocols/index.js'
+import { CheckpointMessage, chooseResumer, claimWins, fromWireCheckpoint, type EpochClaim, type ReplicaRecord } from '../../protocols/index.js'
 import { decodeCheckpoint } from '../../unikernels/index.js'
 import { snapshotOf } from './host.js'
 import { newer, versionOf } from './replica-store.js'
@@ -33,8 +33,14 @@ export function resumeCandidates (svc: CheckpointService, r: ReplicaRecord, gone
 /** One pass over every copy this peer holds: resume those whose host is gone and that fall to us. */
 export function reconcile (svc: CheckpointService): void {
   if (svc.draining) return
+  // a peer that has not been up for a liveness timeout cannot tell a gone host from one it
+  // has not heard yet: resuming then would fence a running copy (seen: a freshly started
+  // replica took the counter over from its live host)
+  const { heartbeatMs, goneAfterHeartbeats } = svc.peer.config
+  if (performance.now() - svc.openedAt < (goneAfterHeartbeats + 1) * heartbeatMs) return
   for (const r of svc.replicas.all()) {
-    if (svc.hosted.has(r.instance) || svc.resuming.has(r.instance)) continue
+    // a pipeline stage's state is resumed by the stage's next host (stage-state.ts)
+    if (svc.hosted.has(r.instance) || svc.resuming.has(r.instance) || r.descriptor?.stage !== undefined) continue
     const claim = currentClaim(svc, r)
     const hostUp = claim.host === svc.self ? false : svc.isLive(claim.host)
     if (hostUp) continue
@@ -51,9 +57,18 @@ async function newest (svc: CheckpointService, instance: string, others: string[
   let best = svc.replicas.get(instance)
   const answers = await Promise.allSettled(others.map(async (p) => await svc.network.request(p, { kind: CheckpointMessage.Kind.FETCH, instance }, { timeoutMs: FETCH_TIMEOUT_MS })))
   for (const a of answers) {
-    if (a.status !== 'fulfilled' || a.value.descriptor === undefined) continue
+    if (a.status !== 'fulfilled') continue
     const m = a.value
-    const r: ReplicaRecord = { instance, epoch: m.epoch, seq: m.seq, descriptor: m.descriptor, checkpoint: m.checkpoint, outbox: m.outputs, replicaSet: m.replicaSet, host: m.reason, storedAt: Date.now() }
+    const descriptor = m.descriptor
+    if (descriptor === undefined) continue
+    let checkpoint: Uint8Array
+    try {
+      checkpoint = fromWireCheckpoint(m.checkpoint, descriptor)
+    } catch (err) {
+      svc.log.warn('fetched checkpoint does not decode', { instance, error: err })
+      continue
+    }
+    const r: ReplicaRecord = { instance, epoch: m.epoch, seq: m.seq, descriptor, checkpoint, outbox: m.outputs, replicaSet: m.replicaSet, host: m.reason, storedAt: Date.now() }
     if (best === undefined || newer(versionOf(r), versionOf(best))) best = r
   }
   return best

@@ -1,13 +1,14 @@
 /**
- * Answers to `/ecco/checkpoint/1.0.0` requests, one handler per message kind:
+ * Answers to `/ecco/checkpoint/2.0.0` requests, one handler per message kind:
  * STORE (replica), FETCH (replica, for a resumer), OUTPUT (sink), PREPARE and
  * TRANSFER (migration target). Every handler fences: a request from an epoch older
  * than the current one is answered FENCED, which stops the sender's copy.
  */
 import {
-  CheckpointMessage, FencedError, NeedFullCheckpointError, applyDelta, claimWins,
-  type CheckpointRequestHandler, type ReplicaRecord
+  CheckpointMessage, FencedError, NeedFullCheckpointError, applyDelta, claimWins, fromWireCheckpoint, wireCheckpoint,
+  type CheckpointRequestHandler, type InstanceDescriptor, type ReplicaRecord
 } from '../../protocols/index.js'
+import { decodeCheckpoint } from '../../unikernels/index.js'
 import { snapshotOf } from './host.js'
 import type { CheckpointService } from './service.js'
 
@@ -33,11 +34,11 @@ export function checkEpoch (svc: CheckpointService, instance: string, epoch: num
   if (epoch < storedEpoch) throw new FencedError(`${instance}: epoch ${epoch} is behind stored epoch ${storedEpoch}`, storedEpoch)
 }
 
-/** The full checkpoint a STORE or TRANSFER carries, rebuilding it from a delta when needed. */
-function fullCheckpoint (svc: CheckpointService, msg: CheckpointMessage): Uint8Array {
+/** The self-describing checkpoint a STORE or TRANSFER carries, rebuilt from a delta when needed. */
+function fullCheckpoint (svc: CheckpointService, msg: CheckpointMessage, descriptor: InstanceDescriptor): Uint8Array {
   if (msg.delta === undefined) {
     if (msg.checkpoint.byteLength === 0) throw new NeedFullCheckpointError('no checkpoint and no delta')
-    return msg.checkpoint
+    return fromWireCheckpoint(msg.checkpoint, descriptor)
   }
   const base = svc.replicas.get(msg.instance)
   const d = msg.delta
@@ -63,24 +64,31 @@ async function onStore (svc: CheckpointService, msg: CheckpointMessage, from: st
     epoch: msg.epoch,
     seq: msg.seq,
     descriptor,
-    checkpoint: fullCheckpoint(svc, msg),
+    checkpoint: fullCheckpoint(svc, msg, descriptor),
     outbox: msg.outputs,
     replicaSet: msg.replicaSet,
     host: from,
-    storedAt: Date.now()
+    storedAt: Date.now(),
+    marks: msg.marks
   }
   await svc.replicas.put(record)
   svc.counters.stored++
-  svc.warm(descriptor)
+  // a pipeline stage resumes where its pipeline places it, not necessarily here
+  if (descriptor.stage === undefined) svc.warm(descriptor)
   if (svc.holders.current(msg.instance)?.host !== from) svc.claim(msg.instance, epoch, from)
   svc.recordHeld(msg.instance, svc.self, epoch, Number(msg.seq))
   return { kind: CheckpointMessage.Kind.STORED, epoch: msg.epoch, seq: msg.seq }
 }
 
-async function onFetch (svc: CheckpointService, msg: CheckpointMessage): Promise<Answer> {
+async function onFetch (svc: CheckpointService, msg: CheckpointMessage, from: string): Promise<Answer> {
+  // a resumer that names its epoch takes it here first: the previous host's next store is fenced
+  if (msg.epoch > 0n) {
+    checkEpoch(svc, msg.instance, Number(msg.epoch), from)
+    svc.claim(msg.instance, Number(msg.epoch), from)
+  }
   const r = svc.replicas.get(msg.instance)
   if (r === undefined) throw new NotFoundError(`${msg.instance}: no checkpoint here`)
-  return { kind: CheckpointMessage.Kind.STATE, epoch: r.epoch, seq: r.seq, descriptor: r.descriptor, checkpoint: r.checkpoint, outputs: r.outbox, replicaSet: r.replicaSet, reason: r.host }
+  return { kind: CheckpointMessage.Kind.STATE, epoch: r.epoch, seq: r.seq, descriptor: r.descriptor, checkpoint: wireCheckpoint(decodeCheckpoint(r.checkpoint)), outputs: r.outbox, replicaSet: r.replicaSet, reason: r.host, marks: r.marks }
 }
 
 async function onOutput (svc: CheckpointService, msg: CheckpointMessage, from: string): Promise<Answer> {
@@ -104,7 +112,7 @@ async function onTransfer (svc: CheckpointService, msg: CheckpointMessage, from:
   if (current !== undefined && current.epoch >= epoch) throw new FencedError(`${msg.instance}: epoch ${epoch} is not newer than ${current.epoch}`, current.epoch)
   const descriptor = msg.descriptor ?? svc.replicas.get(msg.instance)?.descriptor
   if (descriptor === undefined) throw new NeedFullCheckpointError('no descriptor for the instance')
-  const checkpoint = fullCheckpoint(svc, msg)
+  const checkpoint = fullCheckpoint(svc, msg, descriptor)
   const sandbox = await svc.sandboxFor(descriptor)
   try {
     await sandbox.resume(checkpoint)
@@ -118,7 +126,8 @@ async function onTransfer (svc: CheckpointService, msg: CheckpointMessage, from:
   svc.host(descriptor, epoch, sandbox, {
     outbox: msg.outputs,
     replicaSet: msg.replicaSet.filter((p) => p !== svc.self),
-    base: { epoch: prevEpoch, snapshot: { ...snapshot, seq: Number(msg.seq) }, peers: msg.replicaSet.filter((p) => p !== svc.self && p !== from) }
+    base: { epoch: prevEpoch, snapshot: { ...snapshot, seq: Number(msg.seq) }, peers: msg.replicaSet.filter((p) => p !== svc.self && p !== from) },
+    resumedFrom: snapshot
   })
   svc.counters.migrationsIn++
   svc.safeDispatchEvent('ef:resumed', { detail: { instance: msg.instance, epoch, cause: 'migration', seq: Number(msg.seq), at: Date.now() } })
@@ -129,7 +138,7 @@ async function onTransfer (svc: CheckpointService, msg: CheckpointMessage, from:
 export function requestHandler (svc: CheckpointService): CheckpointRequestHandler {
   const table: Partial<Record<CheckpointMessage.Kind, (msg: CheckpointMessage, from: string) => Promise<Answer>>> = {
     [CheckpointMessage.Kind.STORE]: async (m, f) => await onStore(svc, m, f),
-    [CheckpointMessage.Kind.FETCH]: async (m) => await onFetch(svc, m),
+    [CheckpointMessage.Kind.FETCH]: async (m, f) => await onFetch(svc, m, f),
     [CheckpointMessage.Kind.OUTPUT]: async (m, f) => await onOutput(svc, m, f),
     [CheckpointMessage.Kind.PREPARE]: async (m) => await onPrepare(svc, m),
     [CheckpointMessage.Kind.TRANSFER]: async (m, f) => await onTransfer(svc, m, f)

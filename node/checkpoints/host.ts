@@ -8,7 +8,7 @@
  * and the sink drops what it already has.
  */
 import {
-  CheckpointMessage, FencedError, NeedFullCheckpointError, chooseReplicas, encodedEntries, makeDelta,
+  CheckpointMessage, FencedError, NeedFullCheckpointError, chooseReplicas, makeDelta, wireCheckpoint,
   type CheckpointNetwork, type EfOutputRecord, type InstanceDescriptor
 } from '../../protocols/index.js'
 import { decodeCheckpoint, type CheckpointState, type EfOutput, type Sandbox } from '../../unikernels/index.js'
@@ -43,27 +43,38 @@ export interface HostTuning {
   requestTimeoutMs: number
 }
 
-/** A checkpoint as the host keeps it: bytes, decoded state, encoded entries for deltas. */
+/** A checkpoint as the host keeps it: self-describing bytes and the decoded state deltas are made from. */
 export interface CheckpointSnapshot {
   seq: number
   bytes: Uint8Array
   state: CheckpointState
-  entries: Map<string, Uint8Array>
   /** outbox carried with this checkpoint */
   outbox: EfOutputRecord[]
 }
 
 interface ReplicaLink {
   peer: string
-  acked?: { epoch: number, seq: number, entries: Map<string, Uint8Array> }
+  acked?: { epoch: number, seq: number, state: CheckpointState }
   inflight: boolean
   retry?: ReturnType<typeof setTimeout>
   failures?: number
 }
 
+export interface HostInit {
+  descriptor: InstanceDescriptor
+  epoch: number
+  sandbox: Sandbox
+  outbox?: EfOutputRecord[]
+  /** replicas of an earlier epoch and the checkpoint they most likely hold (deltas against it) */
+  base?: { epoch: number, snapshot: CheckpointSnapshot, peers: string[] }
+  replicaSet?: string[]
+  /** the checkpoint a migrated sandbox was resumed from (not replicated again) */
+  resumedFrom?: CheckpointSnapshot
+}
+
 export function snapshotOf (bytes: Uint8Array, outbox: EfOutputRecord[]): CheckpointSnapshot {
   const state = decodeCheckpoint(bytes)
-  return { seq: state.steps, bytes, state, entries: encodedEntries(state), outbox }
+  return { seq: state.steps, bytes, state, outbox }
 }
 
 export class HostedInstance {
@@ -87,17 +98,21 @@ export class HostedInstance {
   private stepsSinceCheckpoint = 0
   private quorumCheck?: ReturnType<typeof setInterval>
 
-  constructor (ctx: HostContext, tuning: HostTuning, init: { descriptor: InstanceDescriptor, epoch: number, sandbox: Sandbox, outbox?: EfOutputRecord[], base?: { epoch: number, snapshot: CheckpointSnapshot, peers: string[] }, replicaSet?: string[] }) {
+  /** the state the sandbox was resumed from (migration, failover): the first checkpoint of this epoch */
+  private resumedFrom?: CheckpointSnapshot
+
+  constructor (ctx: HostContext, tuning: HostTuning, init: HostInit) {
     this.ctx = ctx
     this.tuning = tuning
     this.descriptor = init.descriptor
     this.epoch = init.epoch
     this.sandbox = init.sandbox
     this.outbox = init.outbox ?? []
+    this.resumedFrom = init.resumedFrom
     this.replicaSet = (init.replicaSet ?? []).filter((p) => p !== ctx.self)
     // replicas of the previous epoch most likely hold its last checkpoint: try deltas against it
     if (init.base !== undefined) {
-      for (const peer of init.base.peers) this.links.set(peer, { peer, inflight: false, acked: { epoch: init.base.epoch, seq: init.base.snapshot.seq, entries: init.base.snapshot.entries } })
+      for (const peer of init.base.peers) this.links.set(peer, { peer, inflight: false, acked: { epoch: init.base.epoch, seq: init.base.snapshot.seq, state: init.base.snapshot.state } })
     }
   }
 
@@ -114,7 +129,19 @@ export class HostedInstance {
   }
 
   private async loop (): Promise<void> {
-    await this.commit([])
+    // The starting state releases nothing, so nothing waits for its replication. A migrated
+    // sandbox starts from a state the replicas hold already (the previous epoch's newest;
+    // its source has stopped): it is not sent again, or its store would hold up the first
+    // output's right behind it. After a failover it is sent at once: the new epoch then
+    // reaches the replicas before anything else, fencing a host that is only cut off.
+    const first = this.resumedFrom
+    this.resumedFrom = undefined
+    if (first === undefined) {
+      await this.commit([], false)
+    } else {
+      this.latest = first
+      this.refreshReplicas()
+    }
     while (this.status === 'running') {
       if (this.descriptor.sink !== '' && this.outbox.length >= this.tuning.maxOutbox) {
         await new Promise<void>((resolve) => { this.outboxWaiters.push(resolve) })
@@ -139,19 +166,24 @@ export class HostedInstance {
   }
 
   /** Checkpoint, replicate to a quorum, then release the outputs. */
-  private async commit (outputs: EfOutput[]): Promise<void> {
+  private async commit (outputs: EfOutput[], waitForQuorum = true): Promise<void> {
     const fresh = outputs.map((o) => ({ seq: BigInt(o.seq), data: o.bytes }))
     const snap = snapshotOf(await this.sandbox.checkpoint(), [...this.outbox, ...fresh])
     this.stepsSinceCheckpoint = 0
-    this.latest = snap
-    this.refreshReplicas()
-    for (const peer of this.replicaSet) this.pump(peer)
-    if (this.descriptor.quorum > 0) await this.quorum(snap.seq)
+    this.replicate(snap)
+    if (this.descriptor.quorum > 0 && waitForQuorum) await this.quorum(snap.seq)
     if (this.status !== 'running' && this.status !== 'suspended') return
     this.outbox.push(...fresh)
     for (const o of fresh) this.ctx.onRelease({ instance: this.instance, epoch: this.epoch, seq: Number(o.seq), data: o.data })
     if (this.descriptor.sink === '') this.outbox = []
     else void this.deliver()
+  }
+
+  /** Makes `snap` the newest checkpoint and sends it to every replica. */
+  private replicate (snap: CheckpointSnapshot): void {
+    this.latest = snap
+    this.refreshReplicas()
+    for (const peer of this.replicaSet) this.pump(peer)
   }
 
   /**
@@ -249,13 +281,13 @@ export class HostedInstance {
     }
     if (a === undefined) {
       msg.descriptor = this.descriptor
-      msg.checkpoint = snap.bytes
+      msg.checkpoint = wireCheckpoint(snap.state)
     } else {
-      msg.delta = makeDelta(a.entries, snap.state, snap.entries, a.epoch, a.seq)
+      msg.delta = makeDelta(a.state, snap.state, a.epoch, a.seq)
     }
     try {
       await this.ctx.network.request(link.peer, msg, { signal: this.abort.signal, timeoutMs: this.tuning.requestTimeoutMs })
-      link.acked = { epoch: this.epoch, seq: snap.seq, entries: snap.entries }
+      link.acked = { epoch: this.epoch, seq: snap.seq, state: snap.state }
       this.settleWaiters()
     } catch (err) {
       if (err instanceof FencedError) { this.fence(err.currentEpoch); return }
@@ -316,7 +348,11 @@ export class HostedInstance {
     await this.loopDone
     // fenced meanwhile (a replica resumed it after missed heartbeats): its sandbox is stopped
     if (this.status !== 'suspended') throw new FencedError(`${this.instance}: ${this.status} while suspending`, this.epoch)
-    const snap = snapshotOf(await this.sandbox.suspend(), [...this.outbox])
+    // no step since the last checkpoint: it is the final one, no round trip to the worker
+    const latest = this.latest
+    const snap = this.stepsSinceCheckpoint === 0 && latest !== undefined
+      ? { ...latest, outbox: [...this.outbox] }
+      : snapshotOf(await this.sandbox.suspend(), [...this.outbox])
     this.ctx.onStatus(this.instance, 'suspended', this.epoch)
     return snap
   }
@@ -324,7 +360,7 @@ export class HostedInstance {
   /** A migration that did not happen: carry on here. */
   wake (): void {
     if (this.status !== 'suspended') return
-    this.sandbox.wake()
+    if (this.sandbox.status === 'suspended') this.sandbox.wake()
     this.start()
   }
 

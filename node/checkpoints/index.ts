@@ -8,6 +8,11 @@
  * `f.drain()`, and the typed events on `f.service` (`ef:output`, `ef:resumed`,
  * `ef:status`, `sink:output`). From a shell: `ecco-peer ef ...` / `ecco-peer drain`
  * through the loopback control API (control.ts).
+ *
+ * Stateful pipeline stages: on a peer that also runs the pipelines feature, a stage whose
+ * image is stateful keeps its state in checkpoints replicated the same way
+ * (`service.stageState(...)`, stage-state.ts); the pipeline's placement decides where it
+ * runs, and the next host attaches to the newest replicated state.
  */
 import { CheckpointMessage } from '../../protocols/index.js'
 import type { EccoPeer } from '../peer.js'
@@ -30,6 +35,8 @@ export type { InstanceStatus } from './host.js'
 export { MigrationError } from './migration.js'
 export type { MigrationResult } from './migration.js'
 export type { SinkOutput, SinkState } from './sink.js'
+export { StatefulStage, StageLedger } from './stage-state.js'
+export type { StageInputRef } from './stage-state.js'
 
 const GC_EVERY_TICKS = 20
 
@@ -117,7 +124,7 @@ export class CheckpointsFeature implements PeerFeature {
       counter('ecco_ef_fenced_total', 'EF copies stopped here because a newer epoch exists', svc.counters.fenced),
       counter('ecco_ef_migrations_total', 'Live migrations by direction', [{ labels: { direction: 'in' }, value: svc.counters.migrationsIn }, { labels: { direction: 'out' }, value: svc.counters.migrationsOut }]),
       counter('ecco_ef_outputs_released_total', 'EF outputs released after output commit', svc.counters.released),
-      counter('ecco_checkpoint_bytes_total', 'Bytes on /ecco/checkpoint/1.0.0', [{ labels: { direction: 'out' }, value: n.bytesOut }, { labels: { direction: 'in' }, value: n.bytesIn }]),
+      counter('ecco_checkpoint_bytes_total', 'Bytes on /ecco/checkpoint/2.0.0', [{ labels: { direction: 'out' }, value: n.bytesOut }, { labels: { direction: 'in' }, value: n.bytesIn }]),
       counter('ecco_checkpoint_invalid_messages_total', 'Checkpoint messages dropped as invalid', n.invalidMessages)
     ]
   }

@@ -1,10 +1,11 @@
 /**
- * Live migration (MirageManager's workflow between peers): prepare a sandbox on the
- * target, suspend at a step boundary, send the final checkpoint (a delta when the
- * target already holds a replica copy), and the target resumes at the next epoch.
+ * Live migration (MirageManager's workflow between peers): while the EF still runs, a
+ * warm sandbox is prepared on the target and the newest checkpoint is pre-copied to it;
+ * then suspend at a step boundary, send the final checkpoint as a delta against the
+ * pre-copy (a few dozen bytes for the counter), and the target resumes at the next epoch.
  * Drain migrates every hosted instance away and withdraws the checkpoint role.
  */
-import { CheckpointMessage, FencedError, NeedFullCheckpointError, checkpointMessage, makeDelta, orderByDistance } from '../../protocols/index.js'
+import { CheckpointMessage, FencedError, NeedFullCheckpointError, checkpointMessage, makeDelta, orderByDistance, wireCheckpoint } from '../../protocols/index.js'
 import type { HostedInstance } from './host.js'
 import type { CheckpointService } from './service.js'
 
@@ -17,6 +18,8 @@ export interface MigrationResult {
   /** suspend to the target's answer (the EF runs nowhere in between) */
   pausedMs: number
   totalMs: number
+  /** prepare + pre-copy (EF running), suspend (to the final checkpoint), transfer (to the target's answer, resumed) */
+  phases: { prepareMs: number, suspendMs: number, transferMs: number }
   /** encoded TRANSFER message and the state part of it */
   transferBytes: number
   stateBytes: number
@@ -44,12 +47,34 @@ function transferMessage (h: HostedInstance, to: string, snap: Awaited<ReturnTyp
   }
   const acked = h.links.get(to)?.acked
   if (!full && acked !== undefined && acked.epoch === h.epoch) {
-    msg.delta = makeDelta(acked.entries, snap.state, snap.entries, acked.epoch, acked.seq)
+    msg.delta = makeDelta(acked.state, snap.state, acked.epoch, acked.seq)
   } else {
     msg.descriptor = h.descriptor
-    msg.checkpoint = snap.bytes
+    msg.checkpoint = wireCheckpoint(snap.state)
   }
   return msg
+}
+
+/**
+ * Sends the host's newest checkpoint to a peer outside its replica set (the migration
+ * target) while the EF still runs, so the transfer after suspend is only a delta against it.
+ */
+async function precopy (svc: CheckpointService, h: HostedInstance, to: string): Promise<void> {
+  const snap = h.latest
+  const link = h.links.get(to) ?? { peer: to, inflight: false }
+  if (snap === undefined || link.acked?.epoch === h.epoch) return
+  await svc.network.request(to, {
+    kind: CheckpointMessage.Kind.STORE,
+    instance: h.instance,
+    epoch: BigInt(h.epoch),
+    seq: BigInt(snap.seq),
+    outputs: snap.outbox,
+    replicaSet: h.replicaSet,
+    descriptor: h.descriptor,
+    checkpoint: wireCheckpoint(snap.state)
+  }, { timeoutMs: svc.tuning.requestTimeoutMs })
+  if (link.acked === undefined || link.acked.epoch !== h.epoch || link.acked.seq < snap.seq) link.acked = { epoch: h.epoch, seq: snap.seq, state: snap.state }
+  h.links.set(to, link)
 }
 
 export async function migrate (svc: CheckpointService, instance: string, to: string): Promise<MigrationResult> {
@@ -58,9 +83,15 @@ export async function migrate (svc: CheckpointService, instance: string, to: str
   if (to === svc.self) throw new MigrationError(`--to: ${to} is this peer`)
   if (!svc.isLive(to)) throw new MigrationError(`--to: peer ${to} is not live`)
   const t0 = performance.now()
-  await svc.network.request(to, { kind: CheckpointMessage.Kind.PREPARE, instance, descriptor: h.descriptor }, { timeoutMs: 10_000 })
+  // before the EF stops: a warm sandbox on the target, and the target holds a recent
+  // checkpoint, so only the delta moves while the EF is down (a failed pre-copy costs a full transfer)
+  await Promise.all([
+    svc.network.request(to, { kind: CheckpointMessage.Kind.PREPARE, instance, descriptor: h.descriptor }, { timeoutMs: 10_000 }),
+    precopy(svc, h, to).catch((err: Error) => { svc.log.debug('pre-copy failed', { instance, to, error: err }) })
+  ])
   const tSuspend = performance.now()
   const snap = await h.suspend()
+  const tTransfer = performance.now()
   let msg = transferMessage(h, to, snap, false)
   try {
     try {
@@ -86,8 +117,9 @@ export async function migrate (svc: CheckpointService, instance: string, to: str
     seq: snap.seq,
     pausedMs: tDone - tSuspend,
     totalMs: tDone - t0,
+    phases: { prepareMs: tSuspend - t0, suspendMs: tTransfer - tSuspend, transferMs: tDone - tTransfer },
     transferBytes: CheckpointMessage.encode(checkpointMessage(msg)).byteLength,
-    stateBytes: msg.delta === undefined ? snap.bytes.byteLength : msg.delta.set.reduce((n, e) => n + e.key.length + e.value.byteLength, 0),
+    stateBytes: msg.delta?.packed?.byteLength ?? msg.checkpoint?.byteLength ?? 0,
     delta: msg.delta !== undefined
   }
 }

@@ -5,6 +5,7 @@
  * superseded; `collect()` drops copies whose epoch a newer host has left behind.
  */
 import { ReplicaRecord } from '../../protocols/index.js'
+import { decodeCheckpoint } from '../../unikernels/index.js'
 import type { Sublevel } from '../store.js'
 
 const PREFIX = 'rec/'
@@ -29,13 +30,15 @@ export class ReplicaStore {
     this.db = db
   }
 
-  /** Loads every stored record; a record that does not decode is dropped (counted). */
+  /** Loads every stored record; a record (or its checkpoint) that does not decode is dropped (counted). */
   async open (): Promise<{ loaded: number, dropped: number }> {
     let loaded = 0
     let dropped = 0
     for await (const [key, value] of this.db.iterator({ gte: PREFIX, lt: PREFIX + '\xff' })) {
       try {
         const r = ReplicaRecord.decode(value)
+        // a copy in an older checkpoint format cannot resume anything: drop it like a torn one
+        decodeCheckpoint(r.checkpoint)
         this.records.set(r.instance, r)
         loaded++
       } catch {

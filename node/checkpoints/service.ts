@@ -10,15 +10,16 @@ import type { Message } from '@libp2p/interface'
 import { CrdtStore } from '../../crdt/index.js'
 import {
   CHECKPOINT_ROLE, CHECKPOINT_TOPIC, CheckpointHolders, CheckpointNetwork, HOLDERS_DOCUMENT, claimWins,
-  type EfOutputRecord, type InstanceDescriptor
+  type InstanceDescriptor
 } from '../../protocols/index.js'
 import { EfRuntime, loadCatalogue, type Catalogue, type EfImage, type Sandbox } from '../../unikernels/index.js'
 import type { EccoPeer } from '../peer.js'
 import type { Log } from '../logger.js'
 import type { CheckpointsConfig } from './config.js'
-import { HostedInstance, type CheckpointSnapshot, type HostTuning, type InstanceStatus } from './host.js'
+import { HostedInstance, type HostInit, type HostTuning, type InstanceStatus } from './host.js'
 import { ReplicaStore } from './replica-store.js'
 import { OutputSink, type SinkOutput } from './sink.js'
+import { StatefulStage } from './stage-state.js'
 
 export interface CheckpointsEvents {
   /** an output committed and released by an instance hosted here */
@@ -63,6 +64,8 @@ export class CheckpointService extends TypedEventEmitter<CheckpointsEvents> {
   runtime!: EfRuntime
   catalogue!: Catalogue
   draining = false
+  /** when open() ran (performance.now()) */
+  openedAt = 0
   private readonly crdtStore: CrdtStore
   private holdersDirty = new Set<string>()
   private holdersTimer?: ReturnType<typeof setTimeout>
@@ -85,6 +88,7 @@ export class CheckpointService extends TypedEventEmitter<CheckpointsEvents> {
   }
 
   async open (): Promise<void> {
+    this.openedAt = performance.now()
     this.catalogue = await loadCatalogue(this.config.catalogue === undefined ? {} : { dir: this.config.catalogue })
     this.runtime = new EfRuntime({ log: (msg, fields) => { this.log.debug(msg, fields) } }, { idleWorkers: 1, maxWorkers: this.config.maxWorkers })
     await this.runtime.start()
@@ -193,7 +197,7 @@ export class CheckpointService extends TypedEventEmitter<CheckpointsEvents> {
   }
 
   /** Starts hosting `descriptor` at `epoch` from a sandbox already at the right state. */
-  host (descriptor: InstanceDescriptor, epoch: number, sandbox: Sandbox, from?: { outbox: EfOutputRecord[], base?: { epoch: number, snapshot: CheckpointSnapshot, peers: string[] }, replicaSet: string[] }): HostedInstance {
+  host (descriptor: InstanceDescriptor, epoch: number, sandbox: Sandbox, from?: Omit<HostInit, 'descriptor' | 'epoch' | 'sandbox'>): HostedInstance {
     this.claim(descriptor.instance, epoch)
     const h = new HostedInstance({
       self: this.self,
@@ -209,7 +213,7 @@ export class CheckpointService extends TypedEventEmitter<CheckpointsEvents> {
         this.updateLoad()
         this.safeDispatchEvent('ef:status', { detail: { instance, status, epoch: e } })
       }
-    }, this.tuning, { descriptor, epoch, sandbox, outbox: from?.outbox, base: from?.base, replicaSet: from?.replicaSet })
+    }, this.tuning, { ...from, descriptor, epoch, sandbox })
     const old = this.hosted.get(descriptor.instance)
     if (old !== undefined && old !== h) void old.finish('fenced')
     this.hosted.set(descriptor.instance, h)
@@ -235,6 +239,11 @@ export class CheckpointService extends TypedEventEmitter<CheckpointsEvents> {
     const sandbox = await this.runtime.boot(image)
     if (o.seed !== undefined) await sandbox.seed(Object.fromEntries(Object.entries(o.seed).map(([k, v]) => [k, typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : v])))
     return this.host(descriptor, 1, sandbox)
+  }
+
+  /** The checkpointed state of a stateful pipeline stage instance hosted here. */
+  stageState (pipelineId: string, stage: string, slot: number, image: EfImage): StatefulStage {
+    return new StatefulStage(this, `${pipelineId}/${stage}.${slot}`, image)
   }
 
   /** Records a host claim for (instance, epoch), ours by default, and spreads it. */

@@ -8,6 +8,7 @@ import { parseHazardsSection } from '../hazards/config.js'
 import { parseNimbusSection } from '../offload/config.js'
 import { parseCheckpointsSection } from '../checkpoints/config.js'
 import { parsePipelinesSection } from '../pipelines/config.js'
+import { parseSecuritySection } from '../security/config.js'
 
 export type SectionParser = (value: unknown, path: string) => unknown
 
@@ -15,5 +16,6 @@ export const CONFIG_SECTIONS: Record<string, SectionParser> = {
   hazards: parseHazardsSection,
   nimbus: parseNimbusSection,
   checkpoints: parseCheckpointsSection,
-  pipelines: parsePipelinesSection
+  pipelines: parsePipelinesSection,
+  security: parseSecuritySection
 }

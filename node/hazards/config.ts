@@ -9,11 +9,13 @@
  *   certificate: /etc/ecco/lamppost-17.cert
  *   revocationsDir: /etc/ecco/revocations
  *   transmissionIntervalMs: 1000
+ *   clearAfterMs: 5000        # no confirming finale output for this long: cancel
+ *   clearAfterQuietRuns: 3    # or this many finale runs in a row without one
  * ```
  */
 import { ConfigError } from '../errors.js'
 import { asArray, asNumber, asObj, asString, rejectUnknown } from '../config/fields.js'
-import { DEFAULT_CLEAR_AFTER_MS, DEFAULT_COVERAGE_M, DEFAULT_REVOCATION_SCAN_MS } from './constants.js'
+import { DEFAULT_CLEAR_AFTER_MS, DEFAULT_CLEAR_AFTER_QUIET_RUNS, DEFAULT_COVERAGE_M, DEFAULT_REVOCATION_SCAN_MS } from './constants.js'
 import { DEFAULT_TRANSMISSION_INTERVAL_MS, MAX_TRANSMISSION_INTERVAL_MS } from '../../protocols/index.js'
 
 export interface HazardsConfig {
@@ -29,11 +31,13 @@ export interface HazardsConfig {
   coverageM: number
   /** a pipeline-driven warning is cancelled when no finale output confirms it for this long @default 5000 */
   clearAfterMs: number
+  /** ... or after this many finale runs in a row on this peer emitted no hazard record @default 3 */
+  clearAfterQuietRuns: number
   /** @default 5000 */
   revocationScanMs: number
 }
 
-const FIELDS = ['operatorKeys', 'certificate', 'revocationsDir', 'transmissionIntervalMs', 'coverageM', 'clearAfterMs', 'revocationScanMs'] as const
+const FIELDS = ['operatorKeys', 'certificate', 'revocationsDir', 'transmissionIntervalMs', 'coverageM', 'clearAfterMs', 'clearAfterQuietRuns', 'revocationScanMs'] as const
 
 export function parseHazardsSection (value: unknown, path: string): HazardsConfig {
   const o = asObj(value, path)
@@ -45,6 +49,7 @@ export function parseHazardsSection (value: unknown, path: string): HazardsConfi
     transmissionIntervalMs: o.transmissionIntervalMs === undefined ? DEFAULT_TRANSMISSION_INTERVAL_MS : asNumber(o.transmissionIntervalMs, `${path}.transmissionIntervalMs`, { min: 1, max: MAX_TRANSMISSION_INTERVAL_MS, integer: true }),
     coverageM: o.coverageM === undefined ? DEFAULT_COVERAGE_M : asNumber(o.coverageM, `${path}.coverageM`, { min: 0, max: 50_000 }),
     clearAfterMs: o.clearAfterMs === undefined ? DEFAULT_CLEAR_AFTER_MS : asNumber(o.clearAfterMs, `${path}.clearAfterMs`, { min: 100, max: 3_600_000, integer: true }),
+    clearAfterQuietRuns: o.clearAfterQuietRuns === undefined ? DEFAULT_CLEAR_AFTER_QUIET_RUNS : asNumber(o.clearAfterQuietRuns, `${path}.clearAfterQuietRuns`, { min: 1, max: 1000, integer: true }),
     revocationScanMs: o.revocationScanMs === undefined ? DEFAULT_REVOCATION_SCAN_MS : asNumber(o.revocationScanMs, `${path}.revocationScanMs`, { min: 100, max: 3_600_000, integer: true })
   }
   if (o.certificate !== undefined) c.certificate = asString(o.certificate, `${path}.certificate`)

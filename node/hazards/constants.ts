@@ -4,6 +4,8 @@ export const HAZARDS_SECTION = 'hazards'
 export const DEFAULT_COVERAGE_M = 3000
 /** @see {@link HazardsConfig.clearAfterMs} */
 export const DEFAULT_CLEAR_AFTER_MS = 5000
+/** @see {@link HazardsConfig.clearAfterQuietRuns} */
+export const DEFAULT_CLEAR_AFTER_QUIET_RUNS = 3
 /** @see {@link HazardsConfig.revocationScanMs} */
 export const DEFAULT_REVOCATION_SCAN_MS = 5000
 /** how often expired actions are dropped and reported */

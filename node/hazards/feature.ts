@@ -8,7 +8,7 @@ import type { PrivateKey } from '@libp2p/interface'
 import { CrdtStore } from '../../crdt/index.js'
 import {
   REVOCATIONS_DOCUMENT, RevocationList, RevocationSync, TrustStore, createFreeParking, hazardCellsAround, parkingTopic,
-  encodeGeohash, HAZARD_CELL_PRECISION, signFreeParking, type FreeParkingInput, type ParsedCertificate
+  encodeGeohash, HAZARD_CELL_PRECISION, signFreeParking, type FreeParkingInput, type ParsedCertificate, type Position
 } from '../../protocols/index.js'
 import { decodeHazard, type HazardRecord } from '../../unikernels/index.js'
 import type { PeerFeature } from '../features.js'
@@ -23,10 +23,30 @@ import { HazardInbox } from './inbox.js'
 import { WarningPublisher, type WarningRequest } from './publisher.js'
 import { HazardSource, type FinaleContext } from './source.js'
 
-/** The slice of the pipelines feature this one listens to (node/pipelines: `pipeline:output`). */
+/** The part of a `pipeline:output` detail this feature reads (node/pipelines PipelineOutput). */
+interface FinaleOutput { pipelineId: string, run: bigint, bytes: Uint8Array, origins?: Position[] }
+/** The part of a `pipeline:run` detail this feature reads (node/pipelines PipelineRunEvent). */
+interface FinaleRun { pipelineId: string, run: bigint, outputs: number, failed: boolean }
+
+/** The slice of the pipelines feature this one listens to (node/pipelines: `pipeline:output`, `pipeline:run`). */
 interface PipelineOutputs {
-  addEventListener: (type: 'pipeline:output', fn: (e: CustomEvent<{ pipelineId: string, bytes: Uint8Array }>) => void) => void
-  removeEventListener: (type: 'pipeline:output', fn: (e: CustomEvent<{ pipelineId: string, bytes: Uint8Array }>) => void) => void
+  addEventListener: ((type: 'pipeline:output', fn: (e: CustomEvent<FinaleOutput>) => void) => void) & ((type: 'pipeline:run', fn: (e: CustomEvent<FinaleRun>) => void) => void)
+  removeEventListener: ((type: 'pipeline:output', fn: (e: CustomEvent<FinaleOutput>) => void) => void) & ((type: 'pipeline:run', fn: (e: CustomEvent<FinaleRun>) => void) => void)
+}
+
+/** Looking for the pipelines feature: first every 100 ms, backing off to this. */
+const MAX_ATTACH_INTERVAL_MS = 5000
+
+/**
+ * The event position of a finale output: the centre of the hosts its data came from (the
+ * detectors), not the broadcaster's own position; the broadcaster's when none is known.
+ */
+export function eventPositionOf (origins: readonly Position[] | undefined, fallback: Position): Position {
+  if (origins === undefined || origins.length === 0) return fallback
+  let lat = 0
+  let lon = 0
+  for (const o of origins) { lat += o.lat; lon += o.lon }
+  return { lat: lat / origins.length, lon: lon / origins.length }
 }
 
 export class HazardsFeature implements PeerFeature {
@@ -46,7 +66,7 @@ export class HazardsFeature implements PeerFeature {
   private saving?: Promise<void>
   private scanTimer?: ReturnType<typeof setInterval>
   private parkingSeq = 0
-  private attachTimer?: ReturnType<typeof setInterval>
+  private attachTimer?: ReturnType<typeof setTimeout>
   private detach?: () => void
 
   constructor (config: HazardsConfig) {
@@ -96,7 +116,7 @@ export class HazardsFeature implements PeerFeature {
       onSigned: (denm) => { this.inbox?.tracker.observe(denm) },
       log: (m, f) => { log.warn(m, f) }
     }, { transmissionIntervalMs: this.config.transmissionIntervalMs })
-    this.source = new HazardSource(this.publisher, { clearAfterMs: this.config.clearAfterMs, log: (m, f) => { log.info(m, f) } })
+    this.source = new HazardSource(this.publisher, { clearAfterMs: this.config.clearAfterMs, clearAfterQuietRuns: this.config.clearAfterQuietRuns, log: (m, f) => { log.info(m, f) } })
   }
 
   private requirePublisher (): WarningPublisher {
@@ -116,34 +136,50 @@ export class HazardsFeature implements PeerFeature {
   }
 
   /**
-   * Finale outputs of the pipelines feature become warnings. The pipelines feature may
-   * start after this one, so it is looked up until it appears (features have no
-   * start-order dependencies otherwise).
+   * Finale outputs of the pipelines feature become warnings. The pipelines feature
+   * starts after this one (DEFAULT_FEATURES order), and its start can take seconds on a
+   * loaded machine, so it is looked up until it appears, with backoff, never given up on
+   * (a fixed number of tries left slow peers silently unable to warn).
    */
   private attachToPipelines (): void {
     const tryAttach = (): boolean => {
       const p = this.peer.features.get('pipelines') as unknown as PipelineOutputs | undefined
       if (p === undefined || typeof p.addEventListener !== 'function') return false
-      const onOutput = (e: CustomEvent<{ pipelineId: string, bytes: Uint8Array }>): void => { this.onPipelineOutput(e.detail.pipelineId, e.detail.bytes) }
+      const onOutput = (e: CustomEvent<FinaleOutput>): void => { this.onPipelineOutput(e.detail) }
+      // a finale run with no record is the evidence that ends a warning (the ice melted)
+      const onRun = (e: CustomEvent<FinaleRun>): void => { if (e.detail.outputs === 0 && !e.detail.failed) this.source?.onQuietRun(e.detail.pipelineId, e.detail.run) }
       p.addEventListener('pipeline:output', onOutput)
-      this.detach = () => { p.removeEventListener('pipeline:output', onOutput) }
+      p.addEventListener('pipeline:run', onRun)
+      this.detach = () => {
+        p.removeEventListener('pipeline:output', onOutput)
+        p.removeEventListener('pipeline:run', onRun)
+      }
       return true
     }
+    let interval = 100
+    const again = (): void => {
+      if (this.stopped || tryAttach()) return
+      interval = Math.min(MAX_ATTACH_INTERVAL_MS, interval * 2)
+      this.attachTimer = setTimeout(again, interval)
+      this.attachTimer.unref?.()
+    }
     if (tryAttach()) return
-    let tries = 0
-    this.attachTimer = setInterval(() => { if (tryAttach() || ++tries >= 100) clearInterval(this.attachTimer) }, 100)
+    this.attachTimer = setTimeout(again, interval)
     this.attachTimer.unref?.()
   }
 
-  private onPipelineOutput (pipelineId: string, bytes: Uint8Array): void {
+  private stopped = false
+
+  private onPipelineOutput (out: FinaleOutput): void {
     let record: HazardRecord
     try {
-      record = decodeHazard(bytes)
+      record = decodeHazard(out.bytes)
     } catch {
       return // not a hazard record (another finale's output)
     }
-    this.onFinaleOutput(record, { pipelineId, position: this.peer.config.position }).catch((err: Error) => {
-      this.peer.log.warn('finale output not published as a warning', { pipeline: pipelineId, error: err })
+    const position = eventPositionOf(out.origins, this.peer.config.position)
+    this.onFinaleOutput(record, { pipelineId: out.pipelineId, position, run: out.run }).catch((err: Error) => {
+      this.peer.log.warn('finale output not published as a warning', { pipeline: out.pipelineId, error: err })
     })
   }
 
@@ -189,8 +225,9 @@ export class HazardsFeature implements PeerFeature {
   }
 
   async stop (): Promise<void> {
+    this.stopped = true
     clearInterval(this.scanTimer)
-    clearInterval(this.attachTimer)
+    clearTimeout(this.attachTimer)
     this.detach?.()
     this.source?.stop()
     this.publisher?.stop()

@@ -43,6 +43,8 @@ export interface WarningEvent {
 /** A replay of an older version of an action, or of anything after its termination. */
 export type InboxRejectReason = RejectReason | 'replay'
 
+const HONEST_LATE: ReadonlySet<InboxRejectReason> = new Set(['warning-expired', 'replay'])
+
 export interface HazardInboxEvents {
   warning: CustomEvent<WarningEvent>
   'warning:expired': CustomEvent<{ key: string, denm: Denm }>
@@ -126,7 +128,9 @@ export class HazardInbox extends TypedEventEmitter<HazardInboxEvents> {
     this.stats.rejected[reason] = (this.stats.rejected[reason] ?? 0) + 1
     this.components.log?.('hazard message rejected', { reason, detail, topic, from })
     this.safeDispatchEvent('warning:rejected', { detail: { reason, detail, topic, from } })
-    return TopicValidatorResult.Reject
+    // an honest relay can hand on a copy that expired in transit or that we already hold in a
+    // newer version: drop it without the gossipsub penalty a forgery earns
+    return HONEST_LATE.has(reason) ? TopicValidatorResult.Ignore : TopicValidatorResult.Reject
   }
 
   /** Runs inside gossipsub before relaying: nothing invalid is forwarded. */

@@ -60,12 +60,18 @@ export class WarningPublisher {
   /** Publishes a new warning; returns its action key (`<peerId>:<sequence>`). */
   async publish (req: WarningRequest): Promise<string> {
     this.checkScope(req.causeCode, req.eventPosition)
+    const sequenceNumber = await this.c.nextSequence()
+    // one clock reading for both times: createDenm's own default detectionTime, read a
+    // millisecond after referenceTime, made the DENM invalid (referenceTime < detectionTime)
+    const now = this.now()
+    const detectionTime = Math.min(now, req.detectionTime ?? now)
     const denm = createDenm({
       transmissionIntervalMs: this.intervalMs,
       ...req,
+      detectionTime,
       originator: this.c.certificate.parsed.subjectPeerIdBytes,
-      sequenceNumber: await this.c.nextSequence(),
-      referenceTime: Math.max(this.now(), req.detectionTime ?? 0)
+      sequenceNumber,
+      referenceTime: now
     })
     this.stats.warnings++
     return await this.start(denm)

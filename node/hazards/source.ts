@@ -2,11 +2,13 @@
  * From pipeline finale outputs to warnings: the hazard-broadcaster EF emits a hazard
  * record for every confident detection, many per event. The source keeps one actionId
  * per (pipeline, cause, place) while records keep coming, updates it when the quality
- * changes or its validity runs low, and cancels it when no record has confirmed it for
- * `clearAfterMs` (the ice has melted, the crash is cleared).
+ * changes or its validity runs low, and cancels it on evidence that the event is over:
+ * `clearAfterQuietRuns` finale runs in a row that emitted no record (the detectors read a
+ * dry road), or, as a fallback when runs stop arriving, no record for `clearAfterMs`.
  */
-import { encodeGeohash, relevanceDistanceFor, validUntil, Termination, type Position } from '../../protocols/index.js'
+import { distanceMetres, encodeGeohash, relevanceDistanceFor, validUntil, Termination, type Position } from '../../protocols/index.js'
 import type { HazardRecord } from '../../unikernels/index.js'
+import { DEFAULT_CLEAR_AFTER_QUIET_RUNS } from './constants.js'
 import type { WarningPublisher } from './publisher.js'
 
 export interface FinaleContext {
@@ -15,20 +17,40 @@ export interface FinaleContext {
   position: Position
   /** heading of the affected traffic, degrees */
   headingDeg?: number
+  /** the pipeline run the record came from (orders records against quiet runs) */
+  run?: bigint
 }
 
 export interface HazardSourceInit {
   /** @default 5000 */
   clearAfterMs?: number
+  /**
+   * A record of the same pipeline and cause this close to a tracked event confirms it
+   * (same actionId): the estimated position moves a little when a detector is declared
+   * gone or comes back, which must not start a second warning. @default 500
+   */
+  mergeWithinM?: number
+  /** finale runs in a row without a record that end a pipeline's events @default 3 */
+  clearAfterQuietRuns?: number
   now?: () => number
   log?: (msg: string, fields?: Record<string, unknown>) => void
 }
 
-interface Tracked { actionKey: string, quality: number, timer?: ReturnType<typeof setTimeout> }
+interface Tracked { actionKey: string, quality: number, kind: string, position: Position, timer?: ReturnType<typeof setTimeout> }
+
+const DEFAULT_MERGE_WITHIN_M = 500
+/** quiet runs remembered per pipeline (runs may arrive out of order after a stall) */
+const MAX_QUIET_RUNS_KEPT = 64
+
+/** Per pipeline: the newest run that confirmed an event, and quiet runs after it. */
+interface Evidence { lastRecordRun: bigint, quietRuns: Set<bigint> }
 
 export class HazardSource {
   private readonly publisher: WarningPublisher
   private readonly clearAfterMs: number
+  private readonly mergeWithinM: number
+  private readonly clearAfterQuietRuns: number
+  private readonly evidence = new Map<string, Evidence>()
   private readonly now: () => number
   private readonly log?: (msg: string, fields?: Record<string, unknown>) => void
   private readonly events = new Map<string, Tracked>()
@@ -38,6 +60,8 @@ export class HazardSource {
   constructor (publisher: WarningPublisher, init: HazardSourceInit = {}) {
     this.publisher = publisher
     this.clearAfterMs = init.clearAfterMs ?? 5000
+    this.mergeWithinM = init.mergeWithinM ?? DEFAULT_MERGE_WITHIN_M
+    this.clearAfterQuietRuns = init.clearAfterQuietRuns ?? DEFAULT_CLEAR_AFTER_QUIET_RUNS
     this.now = init.now ?? Date.now
     this.log = init.log
   }
@@ -49,9 +73,41 @@ export class HazardSource {
     return await next
   }
 
+  /**
+   * A finale run of `pipelineId` on this peer that emitted no record: evidence that its
+   * events are over. Runs older than the newest confirming record do not count.
+   */
+  onQuietRun (pipelineId: string, run: bigint): void {
+    this.chain = this.chain.then(() => {
+      const ev = this.evidenceOf(pipelineId)
+      if (run <= ev.lastRecordRun) return
+      ev.quietRuns.add(run)
+      if (ev.quietRuns.size > MAX_QUIET_RUNS_KEPT) ev.quietRuns.delete(ev.quietRuns.values().next().value ?? run)
+      if (ev.quietRuns.size < this.clearAfterQuietRuns) return
+      ev.quietRuns.clear()
+      for (const [id, t] of [...this.events]) if (t.kind.startsWith(`${pipelineId}|`)) this.clear(id, t)
+    }).catch(() => {})
+  }
+
+  private evidenceOf (pipelineId: string): Evidence {
+    let ev = this.evidence.get(pipelineId)
+    if (ev === undefined) {
+      ev = { lastRecordRun: -1n, quietRuns: new Set() }
+      this.evidence.set(pipelineId, ev)
+    }
+    return ev
+  }
+
   private async handle (record: HazardRecord, ctx: FinaleContext): Promise<string> {
-    const id = `${ctx.pipelineId}|${record.cause}/${record.subCause}|${encodeGeohash(ctx.position, 7)}`
-    const known = this.events.get(id)
+    if (ctx.run !== undefined) {
+      const ev = this.evidenceOf(ctx.pipelineId)
+      if (ctx.run > ev.lastRecordRun) ev.lastRecordRun = ctx.run
+      for (const r of ev.quietRuns) if (r <= ctx.run) ev.quietRuns.delete(r)
+    }
+    const kind = `${ctx.pipelineId}|${record.cause}/${record.subCause}`
+    const near = this.nearest(kind, ctx.position)
+    const id = near?.[0] ?? `${kind}|${encodeGeohash(ctx.position, 7)}`
+    const known = near?.[1]
     const active = known === undefined ? undefined : this.publisher.active().find((a) => a.key === known.actionKey)
     let tracked: Tracked
     if (known !== undefined && active !== undefined && active.denm.termination === Termination.NONE) {
@@ -73,7 +129,7 @@ export class HazardSource {
         pipelineId: ctx.pipelineId,
         ...(ctx.headingDeg === undefined ? {} : { eventHeadingDeg: ctx.headingDeg })
       })
-      tracked = { actionKey: key, quality: record.informationQuality }
+      tracked = { actionKey: key, quality: record.informationQuality, kind, position: ctx.position }
       this.events.set(id, tracked)
       this.log?.('hazard warning started', { action: key, cause: record.cause, subCause: record.subCause, pipeline: ctx.pipelineId })
     }
@@ -83,9 +139,22 @@ export class HazardSource {
     return tracked.actionKey
   }
 
+  /** The tracked event of this kind closest to `p`, if within mergeWithinM. */
+  private nearest (kind: string, p: Position): [string, Tracked] | undefined {
+    let best: [string, Tracked] | undefined
+    let bestM = Infinity
+    for (const [id, t] of this.events) {
+      if (t.kind !== kind) continue
+      const m = distanceMetres(t.position, p)
+      if (m <= this.mergeWithinM && m < bestM) { best = [id, t]; bestM = m }
+    }
+    return best
+  }
+
   private clear (id: string, tracked: Tracked): void {
     if (this.events.get(id) !== tracked) return
     this.events.delete(id)
+    clearTimeout(tracked.timer)
     this.chain = this.chain.then(async () => {
       await this.publisher.terminate(tracked.actionKey, 'cancellation')
       this.log?.('hazard warning cancelled', { action: tracked.actionKey })
@@ -95,5 +164,6 @@ export class HazardSource {
   stop (): void {
     for (const t of this.events.values()) clearTimeout(t.timer)
     this.events.clear()
+    this.evidence.clear()
   }
 }

@@ -1,5 +1,5 @@
 /** Typed events of the pipelines feature (see index.ts for the hooks other features use). */
-import type { PipelineState, Trace } from '../../protocols/index.js'
+import type { PipelineState, Position, Trace } from '../../protocols/index.js'
 
 /**
  * An output of a finale stage (`output: sink`) on this peer: e.g. the hazard
@@ -18,6 +18,8 @@ export interface PipelineOutput {
   /** a stage of the run had no host */
   degraded: boolean
   trace: Trace
+  /** positions of the live hosts of the start stages (where the data came from) */
+  origins: Position[]
 }
 
 /** A finale finished a run on this peer (with or without outputs). */
@@ -28,6 +30,8 @@ export interface PipelineRunEvent {
   outputs: number
   partial: boolean
   degraded: boolean
+  /** the finale's EF failed or refused the input (no outputs is then no evidence) */
+  failed: boolean
   trace: Trace
 }
 

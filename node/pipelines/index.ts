@@ -12,10 +12,15 @@
  * Hooks for other features:
  * - `pipeline:output` (PipelineOutput) fires on the peer that ran a finale
  *   stage with `output: sink`, once per EF output: `{ pipelineId, run, stage,
- *   slot, bytes, final: true, partial, degraded, trace }`. The black-ice
- *   pipeline's hazard-broadcaster emits its 40-byte hazard records here
- *   (decode with unikernels' `decodeHazard`): the hazards feature signs and
- *   publishes them as DENM warnings.
+ *   slot, bytes, final: true, partial, degraded, trace, origins }` (origins: the
+ *   positions of the start stages' live hosts, where the data came from). The
+ *   black-ice pipeline's hazard-broadcaster emits its 40-byte hazard records
+ *   here (decode with unikernels' `decodeHazard`): the hazards feature signs and
+ *   publishes them as DENM warnings at the origins' centre.
+ * - `pipeline:run` (PipelineRunEvent) fires for every finale run on this peer,
+ *   with or without outputs (`failed` when the EF refused the input): a run
+ *   without a hazard record is the hazards feature's evidence that the event
+ *   is over (termination).
  * - `retarget(pipelineId, stage, newPeerId)` moves this peer's queued and
  *   retained bundles for a stage to a new host (migration of a stateful stage).
  * - `sac` is the peer's Sensor Access Controller (inject conditions for sims).

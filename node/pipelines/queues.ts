@@ -23,12 +23,35 @@ const stamp = (now: number): Uint8Array => {
 const readStamp = (b: Uint8Array): number => new DataView(b.buffer, b.byteOffset, 8).getFloat64(0)
 const range = (prefix: string): { gte: string, lt: string } => ({ gte: prefix, lt: prefix + '\xff' })
 
+/** Bytes of unacked outbound bundles also kept in memory (the level copy is for restarts). */
+const MAX_CACHED_BYTES = 32 * 1024 * 1024
+
 export class BundleQueues {
   private readonly db: Sublevel
   /** keys being accepted right now: a concurrent duplicate must not pass the check */
   private readonly accepting = new Set<string>()
+  /**
+   * `o/<peer>/<key>` -> bytes of outbound bundles written by this process: the pump
+   * lists keys only and takes the bytes from here (reading 250 KB values back from
+   * level cost more than the write; after a restart they come from level).
+   */
+  private readonly cache = new Map<string, Uint8Array>()
+  private cachedBytes = 0
 
   constructor (db: Sublevel) { this.db = db }
+
+  private cachePut (k: string, bytes: Uint8Array): void {
+    if (this.cache.has(k) || this.cachedBytes + bytes.byteLength > MAX_CACHED_BYTES) return
+    this.cache.set(k, bytes)
+    this.cachedBytes += bytes.byteLength
+  }
+
+  private cacheDrop (k: string): void {
+    const b = this.cache.get(k)
+    if (b === undefined) return
+    this.cache.delete(k)
+    this.cachedBytes -= b.byteLength
+  }
 
   /** Persists an inbound bundle unless seen before; false = duplicate. */
   async acceptInbound (key: string, bytes: Uint8Array, now = Date.now()): Promise<boolean> {
@@ -54,7 +77,10 @@ export class BundleQueues {
 
   async outbound (target: string, limit = 64): Promise<OutboundEntry[]> {
     const out: OutboundEntry[] = []
-    for await (const [k, v] of this.db.iterator({ ...range(`o/${target}/`), limit })) out.push({ target, key: k.slice(3 + target.length), bytes: v })
+    for await (const k of this.db.keys({ ...range(`o/${target}/`), limit })) {
+      const bytes = this.cache.get(k) ?? await this.db.get(k)
+      if (bytes !== undefined) out.push({ target, key: k.slice(3 + target.length), bytes })
+    }
     return out
   }
 
@@ -88,6 +114,7 @@ export class BundleQueues {
     }
     if (step.joined !== undefined) ops.push({ type: 'put', key: `j/${step.joined}`, value: stamp(now) })
     if (ops.length > 0) await this.db.batch(ops)
+    for (const o of step.outbound) this.cachePut(`o/${o.target}/${o.key}`, o.bytes)
     return fresh
   }
 
@@ -100,6 +127,7 @@ export class BundleQueues {
     const ops: Op[] = []
     for (const { key, bytes } of keys) {
       ops.push({ type: 'del', key: `o/${target}/${key}` })
+      this.cacheDrop(`o/${target}/${key}`)
       if (retain) {
         const v = new Uint8Array(8 + bytes.byteLength)
         v.set(stamp(now))
@@ -121,6 +149,7 @@ export class BundleQueues {
       const key = k.slice(3 + from.length)
       if (!matches(key)) continue
       ops.push({ type: 'del', key: k }, { type: 'put', key: `o/${to}/${key}`, value: v })
+      this.cacheDrop(k)
     }
     for await (const [k, v] of this.db.iterator(range(`s/${from}/${pipelineId}/`))) {
       const key = k.slice(3 + from.length)
@@ -149,7 +178,7 @@ export class BundleQueues {
     for await (const k of this.db.keys(range(`i/${pipelineId}/`))) ops.push({ type: 'del', key: k })
     for (const prefix of ['o/', 's/']) {
       for await (const k of this.db.keys(range(prefix))) {
-        if (k.split('/')[2] === pipelineId) ops.push({ type: 'del', key: k })
+        if (k.split('/')[2] === pipelineId) { ops.push({ type: 'del', key: k }); this.cacheDrop(k) }
       }
     }
     if (ops.length > 0) await this.db.batch(ops)

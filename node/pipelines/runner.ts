@@ -7,11 +7,12 @@
  */
 import {
   bidCost, bidKey, computePlacement, encodeBundle, Execution, followersOf, meetsNeeds, OutputTarget, PipelineState, Role,
-  bundleKey, type Bundle, type HostCapabilities, type PipelineDescriptor, type Placement, type PipelineStatus, type Stage
+  bundleKey, type Bundle, type HostCapabilities, type PipelineDescriptor, type Placement, type PipelineStatus, type Position, type Stage
 } from '../../protocols/index.js'
 import type { EfImage, Sandbox } from '../../unikernels/index.js'
 import type { OutboundEntry, InboundEntry } from './queues.js'
-import { StageInstance, type StageHost, type StageInput, type StepOutcome } from './stage.js'
+import { CheckpointsFeature } from '../checkpoints/index.js'
+import { StageInstance, type StageHost, type StageInput, type StageState, type StepOutcome } from './stage.js'
 import type { RunnerContext } from './context.js'
 import { RunLog } from './run-log.js'
 
@@ -200,6 +201,12 @@ export class PipelineRunner implements StageHost {
 
   async boot (image: EfImage): Promise<Sandbox> { return await this.ctx.runtime.boot(image) }
 
+  /** A stateful stage's state is replicated when this peer also runs the checkpoints feature. */
+  stateful (stage: Stage, slot: number, image: EfImage): StageState | undefined {
+    const f = this.ctx.peer.features.get('checkpoints')
+    return f instanceof CheckpointsFeature ? f.service.stageState(this.id, stage.name, slot, image) : undefined
+  }
+
   async discard (keys: string[]): Promise<void> {
     await this.ctx.queues.commit({ consumed: keys, outbound: [], local: [] })
   }
@@ -241,12 +248,33 @@ export class PipelineRunner implements StageHost {
     this.completed.add(`${step.stage.name}.${step.slot}`, step.run)
     if (step.partial) this.stats.runsPartial++
     if (degraded) this.stats.runsDegraded++
-    if (step.stage.output?.target === OutputTarget.OUTPUT_SINK) {
+    if (step.stage.output?.target === OutputTarget.OUTPUT_SINK && step.outputs.length > 0) {
+      const origins = this.origins()
       for (const out of step.outputs) {
-        this.ctx.emit('pipeline:output', { pipelineId: this.id, run: step.run, stage: step.stage.name, slot: step.slot, bytes: out.bytes, final: true, partial: step.partial, degraded, trace: step.trace })
+        this.ctx.emit('pipeline:output', { pipelineId: this.id, run: step.run, stage: step.stage.name, slot: step.slot, bytes: out.bytes, final: true, partial: step.partial, degraded, trace: step.trace, origins })
       }
     }
-    this.ctx.emit('pipeline:run', { pipelineId: this.id, run: step.run, stage: step.stage.name, outputs: step.outputs.length, partial: step.partial, degraded, trace: step.trace })
+    this.ctx.emit('pipeline:run', { pipelineId: this.id, run: step.run, stage: step.stage.name, outputs: step.outputs.length, partial: step.partial, degraded, failed: step.failed, trace: step.trace })
+  }
+
+  /**
+   * Where the run's data came from: the positions of the live hosts of the start stages
+   * (the detectors), so a finale elsewhere can say where the event is, not where it runs.
+   */
+  private origins (): Position[] {
+    const gone = this.ctx.gone()
+    const state = this.ctx.peer.libp2p.services.state
+    const out: Position[] = []
+    for (const s of this.descriptor.stages) {
+      if (s.role !== Role.ROLE_START) continue
+      for (const a of this.placement?.stages.get(s.name) ?? []) {
+        if (a.peer === undefined || gone.has(a.peer)) continue
+        if (a.peer === this.self) { out.push({ ...this.ctx.peer.config.position }); continue }
+        const e = state.getEntry(a.peer)
+        if (e !== undefined) out.push({ lat: e.state.lat, lon: e.state.lon })
+      }
+    }
+    return out
   }
 
   /** A slot with no live host keeps its last known peer as target: its bundles wait in our queue. */

@@ -10,6 +10,26 @@ import { DEFAULT_JOIN_TIMEOUT_MS } from '../../protocols/index.js'
 
 export interface StageInput { key: string, bundle: Bundle }
 
+/** One input of an invocation as a stateful stage's ledger names it. */
+export interface StageInputRef {
+  key: string
+  /** `fromStage.fromSlot.sequence` */
+  source: string
+  run: bigint
+}
+
+/**
+ * The replicated state of a stateful stage instance (the checkpoints feature provides it):
+ * attach loads the newest state into a fresh sandbox and fences the previous host; commit
+ * stores the state after an invocation on a quorum before its outputs may leave.
+ */
+export interface StageState {
+  attach: (sandbox: Sandbox) => Promise<void>
+  /** outputs to send again when the state already reflects every input */
+  replay: (inputs: StageInputRef[]) => Uint8Array[] | undefined
+  commit: (sandbox: Sandbox, inputs: StageInputRef[], outputs: Uint8Array[]) => Promise<void>
+}
+
 /** What the runner gives an instance. */
 export interface StageHost {
   readonly descriptor: PipelineDescriptor
@@ -24,6 +44,8 @@ export interface StageHost {
   /** whether the join of this run fired before (persisted, survives restarts) */
   joined: (joinKey: string) => Promise<boolean>
   bootPerRun: boolean
+  /** replicated state for a stateful image's instance; undefined: the state stays in the sandbox */
+  stateful?: (stage: Stage, slot: number, image: EfImage) => StageState | undefined
 }
 
 export interface StepOutcome {
@@ -47,6 +69,11 @@ const MAX_CATCH_UP = 5n
 
 interface JoinBuffer { inputs: Map<string, StageInput>, timer?: ReturnType<typeof setTimeout> }
 
+/** Back-off before an input whose state commit failed is tried again. */
+const STATE_RETRY_MS = 200
+
+const inputRef = (i: StageInput): StageInputRef => ({ key: i.key, source: `${i.bundle.fromStage}.${i.bundle.fromSlot}.${i.bundle.sequence}`, run: i.bundle.run })
+
 const emptyTrace = (now: number): Trace => ({ bootMs: 0, computeMs: 0, intraMs: 0, networkMs: 0, startedAtMs: now, sentAtMs: now, hops: 0 })
 
 export class StageInstance {
@@ -63,8 +90,13 @@ export class StageInstance {
   /** runs seen per input key, to prove no EF sees a bundle twice */
   readonly seen = new Set<string>()
   duplicateInputs = 0
+  private readonly state?: StageState
+  /** the sandbox the replicated state was loaded into */
+  private attached?: Sandbox
 
-  constructor (private readonly host: StageHost, readonly stage: Stage, readonly slot: number, private readonly image: EfImage, private readonly local: (key: string) => boolean) {}
+  constructor (private readonly host: StageHost, readonly stage: Stage, readonly slot: number, private readonly image: EfImage, private readonly local: (key: string) => boolean) {
+    this.state = image.manifest.stateful ? host.stateful?.(stage, slot, image) : undefined
+  }
 
   get isJoin (): boolean {
     const d = this.host.descriptor
@@ -76,7 +108,15 @@ export class StageInstance {
   warm (): void {
     this.enqueue(async () => {
       if (this.sandbox === undefined && !this.stopped) this.sandbox = await this.host.boot(this.image)
+      if (this.sandbox !== undefined && !this.stopped) await this.attach(this.sandbox)
     })
+  }
+
+  /** Loads the replicated state into `sandbox` once (a stateful stage on a new host or after a fence). */
+  private async attach (sandbox: Sandbox): Promise<void> {
+    if (this.state === undefined || this.attached === sandbox) return
+    await this.state.attach(sandbox)
+    this.attached = sandbox
   }
 
   /** Automatic start stages tick every intervalMs (run = time slot since issue, the same on every replica). */
@@ -195,18 +235,63 @@ export class StageInstance {
     const sandbox = this.sandbox
     let outputs: EfOutput[] = []
     let failed = true
+    const refs = inputs.map(inputRef)
     try {
+      await this.attach(sandbox)
+    } catch (err) {
+      // the state cannot be loaded now: nothing is applied, nothing counts as consumed
+      await this.setBack(sandbox, run, inputs, err as Error)
+      return
+    }
+    try {
+      const again = this.state?.replay(refs)
+      if (again !== undefined) {
+        // applied before (by a host that died or moved): answer with what it produced then
+        await this.host.complete({ stage: this.stage, slot: this.slot, run, outputs: again.map((bytes, i) => ({ seq: i, route: 'network', bytes, forwarded: false })), consumed: inputs.map((i) => i.key), inputSeq, partial, degraded, trace, joinKey, failed: false })
+        return
+      }
       const r = await sandbox.invoke(payload)
       trace.computeMs += r.elapsedMs
       this.invocations++
       if (r.status !== 'ok') this.host.failure(this.stage.name, `run ${run}: ${r.status}: ${r.reason ?? ''}`)
       else { outputs = r.outputs; failed = false }
+      // output commit: nothing leaves (and no input counts as consumed) before a quorum holds the state
+      if (this.state !== undefined && !failed && !await this.commitState(sandbox, run, inputs, refs, outputs)) return
     } catch (err) {
       this.host.failure(this.stage.name, `run ${run}: ${(err as Error).name}: ${(err as Error).message}`)
     } finally {
       if (this.host.bootPerRun) { this.sandbox = undefined; await sandbox.stop().catch(() => {}) }
     }
     await this.host.complete({ stage: this.stage, slot: this.slot, run, outputs, consumed: inputs.map((i) => i.key), inputSeq, partial, degraded, trace, joinKey, failed })
+  }
+
+  /**
+   * Stores the state after an invocation; false when it could not be (fenced by a newer
+   * host, no quorum): then the sandbox is dropped, and the inputs come back after a short
+   * pause to a sandbox that loads the newest state first (if this peer still hosts the stage).
+   */
+  private async commitState (sandbox: Sandbox, run: bigint, inputs: StageInput[], refs: StageInputRef[], outputs: EfOutput[]): Promise<boolean> {
+    try {
+      await this.state?.commit(sandbox, refs, outputs.map((o) => o.bytes))
+      return true
+    } catch (err) {
+      await this.setBack(sandbox, run, inputs, err as Error)
+      return false
+    }
+  }
+
+  /** Drops a sandbox whose state is not (or no longer) the replicated one; its inputs return later. */
+  private async setBack (sandbox: Sandbox, run: bigint, inputs: StageInput[], err: Error): Promise<void> {
+    this.host.failure(this.stage.name, `run ${run}: state not loaded or stored: ${err.name}: ${err.message}`)
+    this.attached = undefined
+    if (this.sandbox === sandbox) this.sandbox = undefined
+    await sandbox.stop().catch(() => {})
+    if (inputs.length === 0) return
+    const t = setTimeout(() => {
+      this.fired.delete(run)
+      for (const i of inputs) { this.seen.delete(i.key); this.delivered.delete(i.key); this.deliver(i) }
+    }, STATE_RETRY_MS)
+    t.unref?.()
   }
 
   async stop (): Promise<void> {

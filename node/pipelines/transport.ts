@@ -95,6 +95,9 @@ export class BundleTransport {
         for (const a of acks) if (a.status === AckStatus.ACK_REJECTED) this.stats.rejected++
         this.stats.bundlesOut += batch.length
         backoff = MIN_BACKOFF_MS
+        // a short batch drained the queue: a commit since then kicked `again` (kick()
+        // re-arms the pump), so another read here would only find it empty
+        if (batch.length < BATCH && !this.again.has(target)) return
       } catch {
         this.stats.sendFailures++
         await delay(backoff, undefined, { signal }).catch(() => {})

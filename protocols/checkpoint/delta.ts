@@ -1,41 +1,55 @@
 /**
  * Delta checkpoints: only the Unimem entries that changed since a checkpoint the
- * receiver already holds, plus the step position. A counter's delta is a few dozen
- * bytes; a 100 KB Unimem travels once, then only what the EF touched.
+ * receiver already holds, plus the step position (unikernels delta format 2, packed into
+ * StateDelta.packed). A counter's delta is about 35 bytes; a 100 KB Unimem travels once,
+ * then only what the EF touched. Also the short-image-ref form a full checkpoint takes
+ * on the wire, next to the descriptor that names the image.
  */
-import { decodeCheckpoint, decodeUnimemValue, encodeCheckpoint, encodeUnimemValue, type CheckpointState } from '../../unikernels/index.js'
+import {
+  CheckpointError, applyCheckpointDelta, decodeCheckpoint, decodeUnimemValue, encodeCheckpoint, encodeCheckpointDelta, hasShortImageRef,
+  type CheckpointState, type KnownImage
+} from '../../unikernels/index.js'
 import { CheckpointDeltaError } from './errors.js'
-import type { StateDelta } from './pb/checkpoint.js'
+import type { InstanceDescriptor, StateDelta } from './pb/checkpoint.js'
 
-const equalBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i])
+/** The image a descriptor names, for resolving short image references. */
+export function imageOf (descriptor: Pick<InstanceDescriptor, 'imageHash' | 'imageName'>): KnownImage {
+  return { hash: Buffer.from(descriptor.imageHash).toString('hex'), name: descriptor.imageName }
+}
 
-/** Encoded Unimem values by key, for comparing two checkpoints entry by entry. */
-export function encodedEntries (state: CheckpointState): Map<string, Uint8Array> {
-  return new Map(state.unimem.map(([k, v]) => [k, encodeUnimemValue(v)]))
+/** A state as it travels next to its descriptor: the image as a 4-byte reference. */
+export function wireCheckpoint (state: CheckpointState): Uint8Array {
+  return encodeCheckpoint(state, { shortImageRef: true })
 }
 
 /**
- * The delta from `base` (held by the receiver at (baseEpoch, baseSeq)) to `next`.
- * `baseEntries` may be passed when the caller already has them encoded.
+ * The self-describing checkpoint from one received next to `descriptor`; a short image
+ * reference must match the descriptor's image (CheckpointError otherwise).
  */
-export function makeDelta (base: Map<string, Uint8Array>, next: CheckpointState, nextEntries: Map<string, Uint8Array>, baseEpoch: number, baseSeq: number): StateDelta {
-  const set: StateDelta['set'] = []
-  for (const [key, value] of nextEntries) {
-    const old = base.get(key)
-    if (old === undefined || !equalBytes(old, value)) set.push({ key, value })
+export function fromWireCheckpoint (bytes: Uint8Array, descriptor: Pick<InstanceDescriptor, 'imageHash' | 'imageName'>): Uint8Array {
+  if (!hasShortImageRef(bytes)) {
+    const state = decodeCheckpoint(bytes)
+    const image = imageOf(descriptor)
+    if (state.imageHash !== image.hash) throw new CheckpointError(`checkpoint is for image ${state.imageHash.slice(0, 12)}, the descriptor names ${image.hash.slice(0, 12)}`)
+    return bytes
   }
-  const removed = [...base.keys()].filter((k) => !nextEntries.has(k))
+  return encodeCheckpoint(decodeCheckpoint(bytes, { image: imageOf(descriptor) }))
+}
+
+/** The delta from `base` (held by the receiver at (baseEpoch, baseSeq)) to `next`. */
+export function makeDelta (base: CheckpointState, next: CheckpointState, baseEpoch: number, baseSeq: number): StateDelta {
   return {
     baseEpoch: BigInt(baseEpoch),
     baseSeq: BigInt(baseSeq),
-    step: next.step ?? '',
-    lastStep: next.lastStep ?? '',
-    terminated: next.terminated,
-    set,
-    removed,
-    outputSeq: BigInt(next.outputSeq),
-    clock: next.clock,
-    steps: BigInt(next.steps)
+    packed: encodeCheckpointDelta(base, next),
+    step: '',
+    lastStep: '',
+    terminated: false,
+    set: [],
+    removed: [],
+    outputSeq: 0n,
+    clock: 0,
+    steps: 0n
   }
 }
 
@@ -47,6 +61,16 @@ export function applyDelta (baseCheckpoint: Uint8Array, delta: StateDelta): Uint
   } catch (err) {
     throw new CheckpointDeltaError(`delta base: ${(err as Error).message}`)
   }
+  try {
+    return encodeCheckpoint(delta.packed !== undefined ? applyCheckpointDelta(base, delta.packed) : applyUnpacked(base, delta))
+  } catch (err) {
+    if (err instanceof CheckpointDeltaError) throw err
+    throw new CheckpointDeltaError(`delta: ${(err as Error).message}`)
+  }
+}
+
+/** Format 1 spelling of a delta (named fields, protobuf Unimem values). */
+function applyUnpacked (base: CheckpointState, delta: StateDelta): CheckpointState {
   const unimem = new Map(base.unimem)
   for (const key of delta.removed) unimem.delete(key)
   for (const { key, value } of delta.set) {
@@ -56,7 +80,7 @@ export function applyDelta (baseCheckpoint: Uint8Array, delta: StateDelta): Uint
       throw new CheckpointDeltaError(`delta.set["${key}"]: ${(err as Error).message}`)
     }
   }
-  return encodeCheckpoint({
+  return {
     imageHash: base.imageHash,
     imageName: base.imageName,
     step: delta.step === '' ? undefined : delta.step,
@@ -66,5 +90,5 @@ export function applyDelta (baseCheckpoint: Uint8Array, delta: StateDelta): Uint
     outputSeq: Number(delta.outputSeq),
     clock: delta.clock,
     steps: Number(delta.steps)
-  })
+  }
 }

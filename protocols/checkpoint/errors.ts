@@ -49,3 +49,13 @@ export class QuorumError extends Error {
     this.name = 'QuorumError'
   }
 }
+
+/** The remote holds no checkpoint of the instance. */
+export class CheckpointNotFoundError extends Error {
+  static name = 'CheckpointNotFoundError'
+  readonly code = 'ERR_CHECKPOINT_NOT_FOUND'
+  constructor (message = 'No checkpoint of the instance') {
+    super(message)
+    this.name = 'CheckpointNotFoundError'
+  }
+}

@@ -1,5 +1,5 @@
 /**
- * The `/ecco/checkpoint/1.0.0` conversation: one request frame and one answer frame per
+ * The `/ecco/checkpoint/2.0.0` conversation: one request frame and one answer frame per
  * stream (STORE/STORED, FETCH/STATE, OUTPUT/DELIVERED, PREPARE/PREPARED,
  * TRANSFER/RESUMED, or ERROR), framed and bounded by protocols/wire.
  */
@@ -10,9 +10,9 @@ import { checkEnum, checkVersion, decodeMessage, openChannel, InvalidMessageErro
 import {
   CHECKPOINT_PROTOCOL, CHECKPOINT_WIRE_VERSION, DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_INBOUND_STREAMS,
   DEFAULT_MAX_OUTBOUND_STREAMS, DEFAULT_TIMEOUT_MS, MAX_INSTANCE_LENGTH, MAX_OUTPUTS_PER_MESSAGE,
-  MAX_REPLICA_SET, MAX_STATE_ENTRIES
+  MAX_OUTPUTS_PER_INPUT, MAX_REPLICA_SET, MAX_STAGE_RANGES, MAX_STAGE_RECENT, MAX_STATE_ENTRIES
 } from './constants.js'
-import { CheckpointRequestError, FencedError, NeedFullCheckpointError } from './errors.js'
+import { CheckpointNotFoundError, CheckpointRequestError, FencedError, NeedFullCheckpointError } from './errors.js'
 import { CheckpointMessage } from './pb/checkpoint.js'
 
 export interface CheckpointNetworkComponents {
@@ -75,7 +75,8 @@ export function decodeCheckpointMessage (bytes: Uint8Array, maxBytes: number): C
     limits: {
       outputs: MAX_OUTPUTS_PER_MESSAGE,
       replicaSet: MAX_REPLICA_SET,
-      delta: { set: MAX_STATE_ENTRIES, removed: MAX_STATE_ENTRIES }
+      delta: { set: MAX_STATE_ENTRIES, removed: MAX_STATE_ENTRIES },
+      marks: { consumed: MAX_STAGE_RANGES, recent: MAX_STAGE_RECENT, recent$: { outputs: MAX_OUTPUTS_PER_INPUT } }
     }
   })
   checkVersion('CheckpointMessage', msg.version, CHECKPOINT_WIRE_VERSION)
@@ -93,6 +94,7 @@ export function errorOf (msg: CheckpointMessage): Error {
   switch (msg.error) {
     case CheckpointMessage.Error.FENCED: return new FencedError(`${msg.instance}: fenced by epoch ${msg.currentEpoch}: ${msg.reason}`, Number(msg.currentEpoch))
     case CheckpointMessage.Error.NEED_FULL: return new NeedFullCheckpointError(`${msg.instance}: ${msg.reason}`)
+    case CheckpointMessage.Error.NOT_FOUND: return new CheckpointNotFoundError(`${msg.instance}: ${msg.reason}`)
     default: return new CheckpointRequestError(`${msg.instance}: ${msg.error}: ${msg.reason}`)
   }
 }
@@ -159,7 +161,8 @@ export class CheckpointNetwork {
     try {
       const id = peerIdFromString(peer)
       await this.learnAddresses(id)
-      stream = await this.components.libp2p.dialProtocol(id, CHECKPOINT_PROTOCOL, { signal })
+      // optimistic protocol select: the request travels with the protocol name, no extra round trip
+      stream = await this.components.libp2p.dialProtocol(id, CHECKPOINT_PROTOCOL, { signal, negotiateFully: false })
     } catch (err) {
       this.stats.failures++
       throw err
@@ -174,7 +177,8 @@ export class CheckpointNetwork {
       const answer = await ch.read()
       this.stats.bytesIn += answer.byteLength
       const reply = decodeCheckpointMessage(answer, this.maxFrameBytes)
-      await ch.close()
+      // the answer is in: closing the stream need not delay the caller
+      void ch.close()
       if (reply.kind === CheckpointMessage.Kind.ERROR) throw errorOf(reply)
       return reply
     } catch (err) {
@@ -223,6 +227,6 @@ export function errorAnswer (instance: string, err: Error): Partial<CheckpointMe
   const base = { kind: CheckpointMessage.Kind.ERROR, instance, reason: err.message }
   if (err instanceof FencedError) return { ...base, error: CheckpointMessage.Error.FENCED, currentEpoch: BigInt(err.currentEpoch) }
   if (err instanceof NeedFullCheckpointError) return { ...base, error: CheckpointMessage.Error.NEED_FULL }
-  if (err.name === 'NotFoundError') return { ...base, error: CheckpointMessage.Error.NOT_FOUND }
+  if (err.name === 'NotFoundError' || err instanceof CheckpointNotFoundError) return { ...base, error: CheckpointMessage.Error.NOT_FOUND }
   return { ...base, error: CheckpointMessage.Error.REFUSED }
 }

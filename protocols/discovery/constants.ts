@@ -1,21 +1,46 @@
 /** Prefix of the DHT key a peer provides for its geohash cell. */
 export const CELL_KEY_PREFIX = '/ecco/cell/'
-/** @see {@link DiscoveryInit.precision} */
+/** @see {@link CellDiscoveryInit.precision} */
 export const DEFAULT_CELL_PRECISION = 6
+/** @see {@link CellDiscoveryInit.intervalMs} */
 export const DEFAULT_INTERVAL_MS = 60_000
-/** Rounds follow a change after this delay, then back off (doubling) to the interval. */
+/** a round asked for (first connection, own record out, new cell) starts after this delay */
 export const FIRST_ROUND_DELAY_MS = 300
-export const DEFAULT_ROUND_TIMEOUT_MS = 8_000
+/** the pause after the first quiet round; it doubles with each quiet round up to the interval */
+export const QUIET_ROUND_MIN_MS = 15_000
+/** @see {@link CellDiscoveryInit.roundTimeoutMs} */
+export const DEFAULT_ROUND_TIMEOUT_MS = 60_000
+/** @see {@link CellDiscoveryInit.lookupTimeoutMs} */
+export const DEFAULT_LOOKUP_TIMEOUT_MS = 15_000
+/** @see {@link CellDiscoveryInit.provideTimeoutMs} */
+export const DEFAULT_PROVIDE_TIMEOUT_MS = 60_000
+/** a provide that failed or stored no record is retried after this, doubling up to PROVIDE_RETRY_MAX_MS */
+export const PROVIDE_RETRY_MIN_MS = 1_000
+export const PROVIDE_RETRY_MAX_MS = 30_000
+/** @see {@link CellDiscoveryInit.lookupConcurrency} */
+export const DEFAULT_LOOKUP_CONCURRENCY = 9
+/** @see {@link CellDiscoveryInit.maxNeighbours} */
 export const DEFAULT_MAX_NEIGHBOURS = 64
+/** kad-dht's replication factor k: a record on this many peers sits on the closest set however the network grows */
+export const FULL_REPLICA_SET = 20
+/** a grown network view asks for a new provide only once the last one is this old */
+export const REPROVIDE_ON_GROWTH_MIN_AGE_MS = 15_000
 /** @see {@link CellDiscoveryInit.reprovideMs} */
 export const DEFAULT_REPROVIDE_MS = 10 * 60_000
-/** peers remembered as having dialled us, so only a newcomer triggers a round */
-export const MAX_SEEN_INBOUND = 4096
-/** a newcomer's first connection usually comes from its own provide query: give the provide time to land */
-export const NEWCOMER_DELAY_MS = 1000
-/** "I just found you through the DHT: look me up" — carries no data */
-export const HELLO_PROTOCOL = '/ecco/discovery/hello/1.0.0'
-export const HELLO_MIN_INTERVAL_MS = 1000
-/** for this long after start, rounds are at most WARMUP_MAX_DELAY_MS apart and the own cell is provided again as often */
-export const WARMUP_MS = 120_000
-export const WARMUP_MAX_DELAY_MS = 4_000
+/**
+ * "I found you through the DHT; my cell is ..." answered with the other
+ * side's cell. 1.0.0 carried no data and only asked for a lookup.
+ */
+export const HELLO_PROTOCOL = '/ecco/discovery/hello/1.1.0'
+export const HELLO_VERSION = 1
+/** a Hello is a version and a short geohash: anything longer is garbage */
+export const HELLO_MAX_BYTES = 64
+/** the longest geohash we accept in a Hello (precision 12 is about 4 cm) */
+export const HELLO_MAX_CELL_LENGTH = 12
+/** @see {@link CellDiscoveryInit.helloTimeoutMs} */
+export const DEFAULT_HELLO_TIMEOUT_MS = 10_000
+/** a failed hello is tried again after this, doubling, up to HELLO_MAX_ATTEMPTS in all */
+export const HELLO_RETRY_MIN_MS = 2_000
+export const HELLO_MAX_ATTEMPTS = 5
+export const HELLO_MAX_INBOUND_STREAMS = 4
+export const HELLO_MAX_OUTBOUND_STREAMS = 4

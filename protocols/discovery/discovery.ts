@@ -1,28 +1,61 @@
 /**
  * Neighbour discovery by geohash cell: a peer provides the key of its own
- * cell and looks up its own and the eight surrounding cells, dialling the
- * providers. Bootstrap peers are only an entry point into the DHT.
+ * cell and looks up its own and the eight surrounding cells. A peer found
+ * this way gets a hello carrying the finder's cell, so it learns its finder
+ * without a lookup of its own. Bootstrap peers are only an entry point.
+ *
+ * Why this converges on a slow, loaded machine: a provide (a DHT walk, then
+ * the records) runs on its own budget, apart from the lookups, and once it
+ * has stored records the peer looks again. Of two neighbours, the one whose
+ * record landed second therefore looks after both records are out, finds the
+ * other, and its hello tells the other. Lookups cut short by a slow DHT do not
+ * count towards backing off; failed provides and hellos are retried.
  */
-import { TypedEventEmitter, type ComponentLogger, type Connection, type ContentRouting, type Libp2pEvents, type Logger, type PeerId, type PeerStore, type Startable, type TypedEventTarget } from '@libp2p/interface'
+import { TypedEventEmitter, type ComponentLogger, type Connection, type ContentRouting, type IncomingStreamData, type Libp2pEvents, type Logger, type PeerId, type Startable, type TypedEventTarget } from '@libp2p/interface'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import { anySignal } from 'any-signal'
 import { raceSignal } from 'race-signal'
 import { cellAndNeighbours, encodeGeohash, type Position } from '../geo/index.js'
-import type { Multiaddr } from '@multiformats/multiaddr'
+import { InvalidMessageError } from '../wire/index.js'
 import { cellKey } from './cell-key.js'
 import {
-  DEFAULT_CELL_PRECISION, DEFAULT_INTERVAL_MS, DEFAULT_MAX_NEIGHBOURS, DEFAULT_REPROVIDE_MS, DEFAULT_ROUND_TIMEOUT_MS, FIRST_ROUND_DELAY_MS, HELLO_MIN_INTERVAL_MS, HELLO_PROTOCOL, MAX_SEEN_INBOUND, NEWCOMER_DELAY_MS, WARMUP_MAX_DELAY_MS, WARMUP_MS
+  DEFAULT_CELL_PRECISION, DEFAULT_HELLO_TIMEOUT_MS, DEFAULT_INTERVAL_MS, DEFAULT_LOOKUP_CONCURRENCY, DEFAULT_LOOKUP_TIMEOUT_MS,
+  DEFAULT_MAX_NEIGHBOURS, DEFAULT_PROVIDE_TIMEOUT_MS, DEFAULT_REPROVIDE_MS, DEFAULT_ROUND_TIMEOUT_MS, FIRST_ROUND_DELAY_MS,
+  FULL_REPLICA_SET, HELLO_MAX_INBOUND_STREAMS, HELLO_MAX_OUTBOUND_STREAMS, HELLO_PROTOCOL, PROVIDE_RETRY_MAX_MS,
+  PROVIDE_RETRY_MIN_MS, QUIET_ROUND_MIN_MS, REPROVIDE_ON_GROWTH_MIN_AGE_MS
 } from './constants.js'
+import { Greeter } from './greeter.js'
+import { answerHello } from './hello.js'
 import type { CellDiscovery, CellDiscoveryInit, DiscoveryEvents, DiscoveryStats, Neighbour } from './index.js'
 
 export interface CellDiscoveryComponents {
   peerId: PeerId
   contentRouting: ContentRouting
   connectionManager: ConnectionManager
-  peerStore: PeerStore
   events: TypedEventTarget<Libp2pEvents>
   registrar: Registrar
   logger: ComponentLogger
+}
+
+/** Runs `fn` over `items`, at most `limit` at a time, keeping the order of results. */
+async function mapLimit<T, R> (items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length)
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++
+      out[i] = await fn(items[i])
+    }
+  }
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker))
+  return out
+}
+
+/** kad-dht reports each provider record it stored as a peer response to ADD_PROVIDER. */
+function isRecordStored (evt: { type: string, detail?: unknown }): boolean {
+  if (evt.type !== 'kad-dht:query:peer-response') return false
+  const detail = evt.detail
+  return typeof detail === 'object' && detail !== null && Reflect.get(detail, 'messageName') === 'ADD_PROVIDER'
 }
 
 export class DefaultCellDiscovery extends TypedEventEmitter<DiscoveryEvents> implements CellDiscovery, Startable {
@@ -31,23 +64,32 @@ export class DefaultCellDiscovery extends TypedEventEmitter<DiscoveryEvents> imp
   private readonly precision: number
   private readonly intervalMs: number
   private readonly roundTimeoutMs: number
+  private readonly lookupTimeoutMs: number
+  private readonly provideTimeoutMs: number
+  private readonly helloTimeoutMs: number
+  private readonly lookupConcurrency: number
   private readonly maxNeighbours: number
+  private readonly reprovideMs: number
   private readonly provide: boolean
   private position: Position
   private readonly neighbours = new Map<string, Neighbour>()
+  private readonly greeter: Greeter
   private shutdown?: AbortController
   private timer?: ReturnType<typeof setTimeout>
   private round?: Promise<void>
-  /** delay before the next round; reset to the minimum whenever the neighbourhood changes */
-  private backoffMs = FIRST_ROUND_DELAY_MS
+  /** delay after the next quiet round; doubles up to the interval, reset by runNow() */
+  private backoffMs = QUIET_ROUND_MIN_MS
+  /** runNow() was called during a round: run another right after it */
   private again = false
-  private foundThisRound = 0
-  private lastHelloRound = 0
-  private startedAt = 0
-  private readonly seenInbound = new Set<string>()
-  private lastProvide?: { cell: string, connections: number, at: number }
-  private readonly reprovideMs: number
-  readonly stats: DiscoveryStats = { rounds: 0, dhtQueries: 0, dhtQueryErrors: 0, dials: 0, dialErrors: 0, hellosIn: 0, hellosOut: 0 }
+  private provideTimer?: ReturnType<typeof setTimeout>
+  private providing?: Promise<void>
+  private provideFailures = 0
+  /** the last provide that stored records: where, on how many peers, when */
+  private lastProvide?: { cell: string, stored: number, connections: number, at: number }
+  readonly stats: DiscoveryStats = {
+    rounds: 0, incompleteRounds: 0, dhtQueries: 0, dhtQueryErrors: 0, provides: 0, provideErrors: 0, dials: 0, dialErrors: 0,
+    hellosIn: 0, hellosOut: 0, helloErrors: 0, invalidMessages: 0
+  }
 
   constructor (components: CellDiscoveryComponents, init: CellDiscoveryInit) {
     super()
@@ -57,9 +99,21 @@ export class DefaultCellDiscovery extends TypedEventEmitter<DiscoveryEvents> imp
     this.precision = init.precision ?? DEFAULT_CELL_PRECISION
     this.intervalMs = init.intervalMs ?? DEFAULT_INTERVAL_MS
     this.roundTimeoutMs = init.roundTimeoutMs ?? DEFAULT_ROUND_TIMEOUT_MS
+    this.lookupTimeoutMs = init.lookupTimeoutMs ?? DEFAULT_LOOKUP_TIMEOUT_MS
+    this.provideTimeoutMs = init.provideTimeoutMs ?? DEFAULT_PROVIDE_TIMEOUT_MS
+    this.helloTimeoutMs = init.helloTimeoutMs ?? DEFAULT_HELLO_TIMEOUT_MS
+    this.lookupConcurrency = init.lookupConcurrency ?? DEFAULT_LOOKUP_CONCURRENCY
     this.maxNeighbours = init.maxNeighbours ?? DEFAULT_MAX_NEIGHBOURS
-    this.provide = init.provide ?? true
     this.reprovideMs = init.reprovideMs ?? DEFAULT_REPROVIDE_MS
+    this.provide = init.provide ?? true
+    this.greeter = new Greeter({
+      connectionManager: components.connectionManager,
+      log: this.log,
+      stats: this.stats,
+      timeoutMs: this.helloTimeoutMs,
+      cell: () => this.cell,
+      onAnswer: (peer, cell) => { this.heard(peer, cell) }
+    })
   }
 
   readonly [Symbol.toStringTag] = 'ecco/cell-discovery'
@@ -68,136 +122,112 @@ export class DefaultCellDiscovery extends TypedEventEmitter<DiscoveryEvents> imp
 
   isStarted (): boolean { return this.shutdown !== undefined }
 
-  /**
-   * While the mesh around a freshly started peer is still forming, records
-   * land on few peers and neighbours appear late: look (and provide) often.
-   */
-  private warmingUp (): boolean {
-    return Date.now() - this.startedAt < WARMUP_MS
-  }
-
   async start (): Promise<void> {
-    this.startedAt = Date.now()
     this.shutdown = new AbortController()
+    this.greeter.start()
     this.components.events.addEventListener('connection:open', this.onConnection)
-    await this.components.registrar.handle(HELLO_PROTOCOL, ({ stream }) => {
-      // a hello carries nothing: it only says "look me up now"; close at once
-      stream.abort(new Error('hello'))
-      this.onHello()
-    }, { maxInboundStreams: 2, maxOutboundStreams: 2 })
+    // only peers that provide a cell are found, so only they are greeted
+    if (this.provide) {
+      await this.components.registrar.handle(HELLO_PROTOCOL, this.onHelloStream, {
+        maxInboundStreams: HELLO_MAX_INBOUND_STREAMS, maxOutboundStreams: HELLO_MAX_OUTBOUND_STREAMS
+      })
+    }
   }
 
   /** The DHT needs a peer to query; the first connection starts the first round. */
   afterStart (): void {
-    if (this.components.connectionManager.getConnections().length > 0) this.runNow()
+    if (this.components.connectionManager.getConnections().length > 0) this.kick()
   }
 
   async stop (): Promise<void> {
     this.components.events.removeEventListener('connection:open', this.onConnection)
-    await this.components.registrar.unhandle(HELLO_PROTOCOL)
+    if (this.provide) await this.components.registrar.unhandle(HELLO_PROTOCOL)
     this.shutdown?.abort()
     this.shutdown = undefined
     clearTimeout(this.timer)
-    await this.round?.catch(() => {})
+    clearTimeout(this.provideTimer)
+    await Promise.allSettled([this.round, this.providing, this.greeter.stop()])
   }
 
   getNeighbours (): Neighbour[] { return [...this.neighbours.values()] }
 
-  /** Vehicles move: a new position changes the cells looked up next round. */
+  /** Vehicles move: a new position changes the cell provided and the cells looked up. */
   setPosition (position: Position): void {
     const before = this.cell
     this.position = position
-    if (this.cell !== before) this.runNow()
+    if (this.cell !== before) this.kick()
   }
 
   /**
-   * Runs a round soon, or right after the current one. Called on the first
-   * connection and when an unknown peer dials us: it has most likely just
-   * provided a cell near ours.
+   * Provides our cell when due and looks up the 3x3 block: a peer joining a
+   * settled mesh finds (and greets) its neighbours at once, and looks again
+   * once its own record is out.
+   */
+  private kick (): void {
+    if (this.shouldProvide()) this.provideSoon(0)
+    this.runNow()
+  }
+
+  /**
+   * Runs a lookup round soon, or right after the current one, and resets the
+   * back-off: something changed that may have made new records findable.
    */
   runNow (delayMs = FIRST_ROUND_DELAY_MS): void {
     if (this.shutdown === undefined) return
-    this.backoffMs = FIRST_ROUND_DELAY_MS
+    this.backoffMs = QUIET_ROUND_MIN_MS
     if (this.round !== undefined) { this.again = true; return }
     this.schedule(delayMs)
   }
 
-  private readonly onConnection = (evt: CustomEvent<Connection>): void => {
-    const conn = evt.detail
-    const id = conn.remotePeer.toString()
-    const first = this.components.connectionManager.getConnections().length === 1
-    // only a peer's first-ever inbound connection counts: DHT queries connect
-    // far-away peers all the time, and reacting to each would loop the mesh
-    const newcomer = conn.direction === 'inbound' && !this.neighbours.has(id) && !this.seenInbound.has(id)
-    if (conn.direction === 'inbound') this.remember(id)
-    if (first) this.runNow()
-    else if (newcomer) this.runNow(NEWCOMER_DELAY_MS)
-  }
-
-  /**
-   * A hello from a peer that has just found us through the DHT: it provided
-   * its cell before looking us up, so a lookup now finds it. At most one
-   * hello-triggered round per HELLO_MIN_INTERVAL_MS, so hellos cannot flood.
-   */
-  private onHello (): void {
-    this.stats.hellosIn++
-    const now = Date.now()
-    if (now - this.lastHelloRound < HELLO_MIN_INTERVAL_MS) { this.again = this.round !== undefined || this.again; return }
-    this.lastHelloRound = now
-    this.runNow()
-  }
-
-  private async sayHello (id: PeerId, signal: AbortSignal): Promise<void> {
-    try {
-      const stream = await this.components.connectionManager.openConnection(id, { signal })
-        .then(async (conn) => await conn.newStream(HELLO_PROTOCOL, { signal }))
-      await stream.close({ signal })
-      this.stats.hellosOut++
-    } catch (err) {
-      this.stats.dialErrors++
-      this.log('hello to %p failed: %e', id, err)
-    }
-  }
-
-  private remember (id: string): void {
-    if (this.seenInbound.size >= MAX_SEEN_INBOUND) this.seenInbound.delete(this.seenInbound.values().next().value as string)
-    this.seenInbound.add(id)
+  /** A peer that has had no connection before (or lost them all) can start now. */
+  private readonly onConnection = (_evt: CustomEvent<Connection>): void => {
+    if (this.components.connectionManager.getConnections().length === 1) this.kick()
   }
 
   private schedule (delay: number): void {
     clearTimeout(this.timer)
     this.timer = setTimeout(() => {
-      this.foundThisRound = 0
-      this.round = this.discover().finally(() => {
-        this.round = undefined
+      this.round = this.lookupRound().then((complete) => {
         if (this.shutdown === undefined) return
-        // a changing neighbourhood is looked at again quickly; a quiet one backs off
-        if (this.foundThisRound > 0 || this.again) this.backoffMs = FIRST_ROUND_DELAY_MS
-        else this.backoffMs = Math.min(this.backoffMs * 2, this.warmingUp() ? WARMUP_MAX_DELAY_MS : this.intervalMs)
+        // rounds cost every peer of the mesh DHT work, so a quiet neighbourhood
+        // backs off (a neighbour found late greets us, it needs no round of
+        // ours); a round a slow DHT cut short is tried again at the same pace
+        let next = this.backoffMs
+        if (this.again) next = FIRST_ROUND_DELAY_MS
+        else if (complete) this.backoffMs = Math.min(this.backoffMs * 2, this.intervalMs)
         this.again = false
-        this.schedule(this.backoffMs)
-      })
+        if (this.shouldProvide()) this.provideSoon(0)
+        this.schedule(Math.min(next, this.intervalMs))
+      }).finally(() => { this.round = undefined })
     }, delay)
     this.timer.unref?.()
   }
 
-  /** One round: provide our cell, look up the 3x3 block, dial what we find. */
+  /** One round of lookups; kept public for callers that want a round now. */
   async discover (): Promise<void> {
+    await this.lookupRound()
+  }
+
+  /**
+   * Looks up the 3x3 block, each cell on its own budget; true when every
+   * lookup ran to its end.
+   */
+  private async lookupRound (): Promise<boolean> {
     const shutdown = this.shutdown
-    if (shutdown === undefined) return
+    if (shutdown === undefined) return false
     const signal = anySignal([shutdown.signal, AbortSignal.timeout(this.roundTimeoutMs)])
     this.stats.rounds++
     try {
-      const own = this.cell
-      const cells = cellAndNeighbours(own)
-      // provide before looking up: the neighbours we dial next look us up when
-      // we first connect, and must find our record already stored
-      const round = async (): Promise<void> => {
-        if (this.provide && this.shouldProvide(own)) await this.provideCell(own, signal)
-        await Promise.all(cells.map(async (cell) => { await this.lookup(cell, signal) }))
-      }
+      const cells = cellAndNeighbours(this.cell)
+      const lookups = mapLimit(cells, this.lookupConcurrency, async (cell) => {
+        const budget = anySignal([signal, AbortSignal.timeout(this.lookupTimeoutMs)])
+        try { return await this.lookup(cell, budget) } finally { budget.clear() }
+      })
       // a DHT query that ignores the signal must not hold up the next round
-      await raceSignal(round(), signal).catch(() => {})
+      const done = await raceSignal(lookups, signal).catch(() => [false])
+      const complete = done.every(Boolean)
+      if (!complete) this.stats.incompleteRounds++
+      return complete
     } finally {
       signal.clear()
     }
@@ -205,76 +235,144 @@ export class DefaultCellDiscovery extends TypedEventEmitter<DiscoveryEvents> imp
 
   /**
    * A provider record lands on the peers closest to the key that we can see.
-   * Provide again when the cell changed, when our view of the network has
-   * doubled since (the closest set may have moved), or when records near expiry.
+   * Provide again when the cell changed, when our record is on fewer than a
+   * full replica set and our view of the network has doubled since it landed
+   * (the closest set may have moved), or when records near expiry.
    */
-  private shouldProvide (cell: string): boolean {
+  private shouldProvide (): boolean {
+    if (!this.provide || this.providing !== undefined || this.provideTimer !== undefined) return false
     const last = this.lastProvide
-    if (last === undefined || last.cell !== cell) return true
-    if (this.warmingUp() && Date.now() - last.at >= WARMUP_MAX_DELAY_MS) return true
-    const conns = this.components.connectionManager.getConnections().length
-    return conns >= 2 * Math.max(1, last.connections) || Date.now() - last.at >= this.reprovideMs
+    if (last === undefined || last.cell !== this.cell) return true
+    const age = Date.now() - last.at
+    const grown = last.stored < FULL_REPLICA_SET && this.components.connectionManager.getConnections().length >= 2 * Math.max(1, last.connections)
+    return (grown && age >= REPROVIDE_ON_GROWTH_MIN_AGE_MS) || age >= this.reprovideMs
   }
 
-  private async provideCell (cell: string, signal: AbortSignal): Promise<void> {
-    this.stats.dhtQueries++
+  private provideSoon (delayMs: number): void {
+    if (this.shutdown === undefined || this.providing !== undefined) return
+    clearTimeout(this.provideTimer)
+    this.provideTimer = setTimeout(() => {
+      this.provideTimer = undefined
+      this.providing = this.provideCell().finally(() => { this.providing = undefined })
+    }, delayMs)
+    this.provideTimer.unref?.()
+  }
+
+  /**
+   * Provides our cell on its own budget: the DHT walk before the records are
+   * sent can take longer than a lookup round when the machine is loaded.
+   */
+  private async provideCell (): Promise<void> {
+    const shutdown = this.shutdown
+    if (shutdown === undefined) return
+    const cell = this.cell
+    const signal = anySignal([shutdown.signal, AbortSignal.timeout(this.provideTimeoutMs)])
     const start = Date.now()
-    const connections = this.components.connectionManager.getConnections().length
+    let stored = 0
+    this.stats.dhtQueries++
+    this.stats.provides++
     try {
-      await this.components.contentRouting.provide(await cellKey(cell), { signal })
-      this.lastProvide = { cell, connections, at: Date.now() }
-      this.log('provided %s in %d ms', cell, Date.now() - start)
+      const provided = this.components.contentRouting.provide(await cellKey(cell), {
+        signal, onProgress: (evt) => { if (isRecordStored(evt)) stored++ }
+      })
+      await raceSignal(provided, signal)
+      // a walk that reached nobody stored nothing: as good as a failure
+      if (stored === 0) throw new Error('no peer stored the provider record')
+      const before = this.lastProvide?.cell
+      this.lastProvide = { cell, stored, connections: this.components.connectionManager.getConnections().length, at: Date.now() }
+      // moved: the DHT would otherwise keep announcing us in the old cell for two days
+      if (before !== undefined && before !== cell) await this.components.contentRouting.cancelReprovide(await cellKey(before)).catch(() => {})
+      this.provideFailures = 0
+      this.log('provided %s to %d peers in %d ms', cell, stored, Date.now() - start)
+      // our record is out: every neighbour whose record landed before ours is findable now
+      this.runNow()
     } catch (err) {
+      if (shutdown.signal.aborted) return
       this.stats.dhtQueryErrors++
-      this.log('provide %s failed: %e', cell, err)
+      this.stats.provideErrors++
+      this.provideFailures++
+      this.log('provide %s failed after %d ms (%d records stored): %e', cell, Date.now() - start, stored, err)
+      this.provideSoon(Math.min(PROVIDE_RETRY_MAX_MS, PROVIDE_RETRY_MIN_MS * 2 ** (this.provideFailures - 1)))
+    } finally {
+      signal.clear()
     }
   }
 
-  private async lookup (cell: string, signal: AbortSignal): Promise<void> {
+  /** True when the walk for `cell` ran to its end (not cut short, no error). */
+  private async lookup (cell: string, signal: AbortSignal): Promise<boolean> {
+    if (signal.aborted) return false
     this.stats.dhtQueries++
     const self = this.components.peerId
     const start = Date.now()
     try {
       for await (const prov of this.components.contentRouting.findProviders(await cellKey(cell), { signal })) {
         if (prov.id.equals(self)) continue
-        await this.found(prov.id, prov.multiaddrs, cell, signal)
+        await this.found(prov.id, cell, signal)
       }
       this.log('looked up %s in %d ms', cell, Date.now() - start)
+      return !signal.aborted
     } catch (err) {
-      if (signal.aborted) return
+      if (signal.aborted) return false
       this.stats.dhtQueryErrors++
       this.log('findProviders %s failed: %e', cell, err)
+      return false
     }
   }
 
-  private async found (id: PeerId, addrs: Multiaddr[], cell: string, signal: AbortSignal): Promise<void> {
+  private addNeighbour (id: PeerId, cell: string): Neighbour | undefined {
     const key = id.toString()
-    const known = this.neighbours.get(key)
     const now = Date.now()
+    const known = this.neighbours.get(key)
     if (known !== undefined) {
       known.lastSeen = now
       known.cell = cell
-      if (this.components.connectionManager.getConnections(id).length > 0) return
-    } else {
-      if (this.neighbours.size >= this.maxNeighbours) return
-      this.neighbours.set(key, { peerId: key, cell, firstSeen: now, lastSeen: now })
-      this.foundThisRound++
-      this.safeDispatch('neighbour:found', { peerId: id, cell })
+      return known
     }
-    if (addrs.length > 0) await this.components.peerStore.merge(id, { multiaddrs: addrs }).catch(() => {})
-    this.stats.dials++
-    // a new neighbour gets a hello (which dials it): we provided before this
-    // lookup, so it finds us when it looks now
-    if (known === undefined && this.provide) {
-      void this.sayHello(id, signal)
+    if (this.neighbours.size >= this.maxNeighbours) return undefined
+    const n: Neighbour = { peerId: key, cell, firstSeen: now, lastSeen: now }
+    this.neighbours.set(key, n)
+    this.safeDispatch('neighbour:found', { peerId: id, cell })
+    return n
+  }
+
+  /** libp2p has stored the provider's addresses before handing it to us. */
+  private async found (id: PeerId, cell: string, signal: AbortSignal): Promise<void> {
+    if (this.addNeighbour(id, cell) === undefined) return
+    // a neighbour that does not know us yet gets a hello (which dials it)
+    if (this.provide && !this.greeter.knowsUs(id)) {
+      this.greeter.greet(id)
       return
     }
+    if (this.components.connectionManager.getConnections(id).length > 0) return
+    this.stats.dials++
     try {
       await this.components.connectionManager.openConnection(id, { signal })
     } catch (err) {
       this.stats.dialErrors++
       this.log('dial %p failed: %e', id, err)
     }
+  }
+
+  /** A hello (or the answer to ours) from `id`: a neighbour if its cell is in our block. */
+  private heard (id: PeerId, cell: string): boolean {
+    if (!cellAndNeighbours(this.cell).includes(cell)) return false
+    return this.addNeighbour(id, cell) !== undefined
+  }
+
+  private readonly onHelloStream = ({ stream, connection }: IncomingStreamData): void => {
+    const shutdown = this.shutdown
+    if (shutdown === undefined) { stream.abort(new Error('discovery stopped')); return }
+    answerHello(stream, this.cell, { timeoutMs: this.helloTimeoutMs, signal: shutdown.signal })
+      .then((hello) => {
+        this.stats.hellosIn++
+        // it found us, so it knows us: our hello would tell it nothing (only
+        // neighbours are remembered, so hellos from many PeerIds cost no memory)
+        if (this.heard(connection.remotePeer, hello.cell)) this.greeter.greetedBy(connection.remotePeer)
+      })
+      .catch((err: Error) => {
+        if (err instanceof InvalidMessageError) this.stats.invalidMessages++
+        this.log('hello from %p dropped: %e', connection.remotePeer, err)
+      })
   }
 
   private safeDispatch (type: 'neighbour:found', detail: DiscoveryEvents['neighbour:found']['detail']): void {

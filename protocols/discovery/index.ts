@@ -1,11 +1,16 @@
 /**
  * @packageDocumentation
- * Neighbour discovery over the Kademlia DHT by geohash cell.
+ * Neighbour discovery over the Kademlia DHT by geohash cell, with a hello
+ * exchange (`/ecco/discovery/hello/1.1.0`) so that a peer found through the
+ * DHT learns its finder at once.
  *
  * @example
  * ```ts
  * const node = await createLibp2p({
- *   services: { dht: kadDHT({ protocol: '/ecco/kad/1.0.0' }), discovery: cellDiscovery({ position }) }
+ *   services: {
+ *     dht: withoutSelfInRoutingTable(kadDHT({ protocol: '/ecco/kad/1.0.0' })),
+ *     discovery: cellDiscovery({ position })
+ *   }
  * })
  * node.services.discovery.getNeighbours()
  * ```
@@ -22,13 +27,37 @@ export interface CellDiscoveryInit {
    */
   precision?: number
   /**
-   * Longest pause between rounds once the neighbourhood is quiet; a new
-   * neighbour dialling in starts a round at once.
+   * Longest pause between lookup rounds once the neighbourhood is quiet.
    * @default 60000
    */
   intervalMs?: number
-  /** @default 8000 */
+  /**
+   * Budget of one lookup round (nine cell lookups); a round cut short is
+   * tried again without backing off further.
+   * @default 60000
+   */
   roundTimeoutMs?: number
+  /**
+   * Budget of one cell lookup (a DHT walk).
+   * @default 15000
+   */
+  lookupTimeoutMs?: number
+  /**
+   * Budget of one provide of the own cell (a DHT walk, then the records),
+   * separate from the lookups so a slow walk never starves them.
+   * @default 60000
+   */
+  provideTimeoutMs?: number
+  /**
+   * Cell lookups of a round that run at the same time (9: the whole block).
+   * @default 9
+   */
+  lookupConcurrency?: number
+  /**
+   * Budget of one hello exchange, dial included.
+   * @default 10000
+   */
+  helloTimeoutMs?: number
   /**
    * Provide the own cell again after this long even if nothing changed.
    * @default 600000
@@ -37,7 +66,8 @@ export interface CellDiscoveryInit {
   /** @default 64 */
   maxNeighbours?: number
   /**
-   * Provide our own cell. Vehicles look up cells but never provide one.
+   * Provide our own cell and greet the neighbours we find. Vehicles look up
+   * cells but never provide one.
    * @default true
    */
   provide?: boolean
@@ -45,20 +75,30 @@ export interface CellDiscoveryInit {
 
 export interface Neighbour {
   peerId: string
-  /** the cell whose lookup found this peer */
+  /** the cell whose lookup found this peer, or the cell its hello named */
   cell: string
   firstSeen: number
   lastSeen: number
 }
 
 export interface DiscoveryStats {
+  /** lookup rounds started */
   rounds: number
+  /** rounds a slow DHT or the round budget cut short */
+  incompleteRounds: number
+  /** provides and cell lookups started */
   dhtQueries: number
   dhtQueryErrors: number
+  provides: number
+  /** provides that failed or stored no record */
+  provideErrors: number
   dials: number
   dialErrors: number
   hellosIn: number
   hellosOut: number
+  helloErrors: number
+  /** malformed, oversized or stalled hellos dropped */
+  invalidMessages: number
 }
 
 export interface DiscoveryEvents {
@@ -79,4 +119,7 @@ export function cellDiscovery (init: CellDiscoveryInit): (components: CellDiscov
 }
 
 export { cellKey } from './cell-key.js'
+export { withoutSelfInRoutingTable } from './self-guard.js'
+export { Hello, decodeHello } from './hello.js'
+export { HELLO_PROTOCOL } from './constants.js'
 export type { CellDiscoveryComponents }

@@ -12,6 +12,22 @@ import type { EccoPeer } from '../../node/peer.js'
 import { createVehicle, type Vehicle, type VehicleInit } from '../../node/vehicle/index.js'
 import { CAUSE_CODE, issueCertificate, type Position } from '../../protocols/index.js'
 import { TestMesh } from '../helpers/mesh.js'
+import type { PeerConfig, RadioConfig, SensorConfig } from '../../node/config/schema.js'
+import { DEFAULT_PIPELINES_CONFIG, type PipelinesConfig } from '../../node/pipelines/index.js'
+
+function pipelinesConfig (p: RoadsidePipelines | undefined): Partial<PeerConfig> {
+  if (p === undefined) return {}
+  return {
+    sensors: (p.sensors ?? []).map((type) => ({ id: type, type, driver: 'emulated' })),
+    radios: (p.radios ?? []).map((type) => ({ type })),
+    capacity: { cpuCores: 2, memoryMb: 2048, maxEdgeFunctions: 16 }
+  }
+}
+
+function pipelinesSection (p: RoadsidePipelines | undefined): { pipelines?: PipelinesConfig } {
+  if (p === undefined) return {}
+  return { pipelines: { ...DEFAULT_PIPELINES_CONFIG, trustedIssuers: p.trusted, roles: p.roles ?? [], idleWorkers: p.idleWorkers ?? 0 } }
+}
 
 export interface RoadsideOptions {
   name: string
@@ -26,6 +42,20 @@ export interface RoadsideOptions {
   transmissionIntervalMs?: number
   clearAfterMs?: number
   heartbeatMs?: number
+  /** DHT neighbour discovery rounds @default 5000 */
+  discoveryIntervalMs?: number
+  /** also run the pipelines feature (DEFAULT_FEATURES wires its finale outputs to hazards) */
+  pipelines?: RoadsidePipelines
+}
+
+export interface RoadsidePipelines {
+  /** formatIssuer form of the trusted descriptor issuers */
+  trusted: string[]
+  sensors?: Array<SensorConfig['type']>
+  radios?: Array<RadioConfig['type']>
+  roles?: string[]
+  /** @default 0: only stage hosts boot EFs */
+  idleWorkers?: number
 }
 
 export class HazardMesh {
@@ -65,7 +95,7 @@ export class HazardMesh {
       dataDir,
       ...(o.bootstrap === undefined ? {} : { bootstrap: o.bootstrap }),
       ...(o.heartbeatMs === undefined ? {} : { heartbeatMs: o.heartbeatMs }),
-      config: { sections: { hazards: parseHazardsSection(section, 'hazards') }, discoveryIntervalMs: 5000 }
+      config: { ...pipelinesConfig(o.pipelines), sections: { hazards: parseHazardsSection(section, 'hazards'), ...pipelinesSection(o.pipelines) }, discoveryIntervalMs: o.discoveryIntervalMs ?? 5000 }
     })
     const hazards = getHazards(peer)
     if (hazards === undefined) throw new Error(`${o.name}: hazards feature did not start`)

@@ -1,12 +1,12 @@
 /**
- * Pure parts of /ecco/checkpoint/1.0.0: deterministic replica and resumer choice,
+ * Pure parts of /ecco/checkpoint/2.0.0: deterministic replica and resumer choice,
  * delta checkpoints, the holders CRDT and its fencing order, bounded decoding.
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import {
   CheckpointHolders, CheckpointMessage, applyDelta, checkpointMessage, chooseReplicas, chooseResumer, claimWins,
-  decodeCheckpointMessage, encodedEntries, makeDelta, orderByDistance
+  decodeCheckpointMessage, fromWireCheckpoint, makeDelta, orderByDistance, wireCheckpoint
 } from '../../protocols/index.js'
 import { decodeCheckpoint, encodeCheckpoint, type CheckpointState } from '../../unikernels/index.js'
 
@@ -29,13 +29,26 @@ describe('checkpoint protocol', () => {
   it('a delta rebuilds exactly the next checkpoint', () => {
     const a = state([['count', 5n], ['prng', -123n], ['blob', new Uint8Array(1000).fill(1)], ['gone', 'x']], 10)
     const b = state([['count', 9n], ['prng', -124n], ['blob', new Uint8Array(1000).fill(1)], ['new', true]], 12)
-    const delta = makeDelta(encodedEntries(a), b, encodedEntries(b), 3, 10)
-    assert.deepEqual(delta.set.map((e) => e.key).sort(), ['count', 'new', 'prng'])
-    assert.deepEqual(delta.removed, ['gone'])
+    const delta = makeDelta(decodeCheckpoint(encodeCheckpoint(a)), b, 3, 10)
+    assert.ok(delta.packed !== undefined && delta.packed.byteLength < 30, `delta of 3 small changes is ${delta.packed?.byteLength} bytes`)
     const rebuilt = decodeCheckpoint(applyDelta(encodeCheckpoint(a), delta))
     assert.deepEqual(new Map(rebuilt.unimem), new Map(b.unimem))
     assert.equal(rebuilt.steps, 12)
     assert.equal(rebuilt.outputSeq, 6)
+    assert.equal(rebuilt.step, 'f1')
+    assert.equal(rebuilt.clock, 1012)
+    // against another base it does not rebuild b (the receiver checks (epoch, seq) before applying)
+    assert.throws(() => applyDelta(encodeCheckpoint(state([], 10)), delta), { name: 'CheckpointDeltaError' })
+  })
+
+  it('a full checkpoint travels with a 4-byte image reference the receiver resolves from the descriptor', () => {
+    const s = state([['count', 5n]], 10)
+    const descriptor = { imageHash: Uint8Array.from(Buffer.from(s.imageHash, 'hex')), imageName: s.imageName }
+    const wire = wireCheckpoint(s)
+    assert.equal(encodeCheckpoint(s).byteLength - wire.byteLength, 32 + 1 + s.imageName.length - 4)
+    assert.deepEqual(decodeCheckpoint(fromWireCheckpoint(wire, descriptor)), s)
+    assert.throws(() => fromWireCheckpoint(wire, { ...descriptor, imageHash: new Uint8Array(32).fill(0xcd) }), { name: 'CheckpointError' })
+    assert.throws(() => decodeCheckpoint(wire), { name: 'CheckpointError' })
   })
 
   it('holders CRDT: the largest epoch wins, ties go to the smaller PeerId, merge order does not matter', () => {

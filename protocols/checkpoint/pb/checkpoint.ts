@@ -19,6 +19,7 @@ export interface InstanceDescriptor {
   quorum: number
   replicas: number
   stepIntervalMs: number
+  stage?: string
 }
 
 export namespace InstanceDescriptor {
@@ -64,6 +65,11 @@ export namespace InstanceDescriptor {
         if ((obj.stepIntervalMs != null && obj.stepIntervalMs !== 0)) {
           w.uint32(56)
           w.uint32(obj.stepIntervalMs)
+        }
+
+        if (obj.stage != null) {
+          w.uint32(66)
+          w.string(obj.stage)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -114,6 +120,10 @@ export namespace InstanceDescriptor {
               obj.stepIntervalMs = reader.uint32()
               break
             }
+            case 8: {
+              obj.stage = reader.string()
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -134,6 +144,252 @@ export namespace InstanceDescriptor {
 
   export const decode = (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<InstanceDescriptor>): InstanceDescriptor => {
     return decodeMessage(buf, InstanceDescriptor.codec(), opts)
+  }
+}
+
+export interface StageMarks {
+  consumed: StageMarks.Range[]
+  recent: StageMarks.Recent[]
+}
+
+export namespace StageMarks {
+  export interface Range {
+    source: string
+    first: bigint
+    last: bigint
+  }
+
+  export namespace Range {
+    let _codec: Codec<Range>
+
+    export const codec = (): Codec<Range> => {
+      if (_codec == null) {
+        _codec = message<Range>((obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if ((obj.source != null && obj.source !== '')) {
+            w.uint32(10)
+            w.string(obj.source)
+          }
+
+          if ((obj.first != null && obj.first !== 0n)) {
+            w.uint32(16)
+            w.uint64(obj.first)
+          }
+
+          if ((obj.last != null && obj.last !== 0n)) {
+            w.uint32(24)
+            w.uint64(obj.last)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        }, (reader, length, opts = {}) => {
+          const obj: any = {
+            source: '',
+            first: 0n,
+            last: 0n
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.source = reader.string()
+                break
+              }
+              case 2: {
+                obj.first = reader.uint64()
+                break
+              }
+              case 3: {
+                obj.last = reader.uint64()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        })
+      }
+
+      return _codec
+    }
+
+    export const encode = (obj: Partial<Range>): Uint8Array => {
+      return encodeMessage(obj, Range.codec())
+    }
+
+    export const decode = (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Range>): Range => {
+      return decodeMessage(buf, Range.codec(), opts)
+    }
+  }
+
+  export interface Recent {
+    key: string
+    outputs: Uint8Array[]
+  }
+
+  export namespace Recent {
+    let _codec: Codec<Recent>
+
+    export const codec = (): Codec<Recent> => {
+      if (_codec == null) {
+        _codec = message<Recent>((obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if ((obj.key != null && obj.key !== '')) {
+            w.uint32(10)
+            w.string(obj.key)
+          }
+
+          if (obj.outputs != null) {
+            for (const value of obj.outputs) {
+              w.uint32(18)
+              w.bytes(value)
+            }
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        }, (reader, length, opts = {}) => {
+          const obj: any = {
+            key: '',
+            outputs: []
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.key = reader.string()
+                break
+              }
+              case 2: {
+                if (opts.limits?.outputs != null && obj.outputs.length === opts.limits.outputs) {
+                  throw new MaxLengthError('Decode error - map field "outputs" had too many elements')
+                }
+
+                obj.outputs.push(reader.bytes())
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        })
+      }
+
+      return _codec
+    }
+
+    export const encode = (obj: Partial<Recent>): Uint8Array => {
+      return encodeMessage(obj, Recent.codec())
+    }
+
+    export const decode = (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Recent>): Recent => {
+      return decodeMessage(buf, Recent.codec(), opts)
+    }
+  }
+
+  let _codec: Codec<StageMarks>
+
+  export const codec = (): Codec<StageMarks> => {
+    if (_codec == null) {
+      _codec = message<StageMarks>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.consumed != null) {
+          for (const value of obj.consumed) {
+            w.uint32(10)
+            StageMarks.Range.codec().encode(value, w)
+          }
+        }
+
+        if (obj.recent != null) {
+          for (const value of obj.recent) {
+            w.uint32(18)
+            StageMarks.Recent.codec().encode(value, w)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          consumed: [],
+          recent: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.consumed != null && obj.consumed.length === opts.limits.consumed) {
+                throw new MaxLengthError('Decode error - map field "consumed" had too many elements')
+              }
+
+              obj.consumed.push(StageMarks.Range.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.consumed$
+              }))
+              break
+            }
+            case 2: {
+              if (opts.limits?.recent != null && obj.recent.length === opts.limits.recent) {
+                throw new MaxLengthError('Decode error - map field "recent" had too many elements')
+              }
+
+              obj.recent.push(StageMarks.Recent.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.recent$
+              }))
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      })
+    }
+
+    return _codec
+  }
+
+  export const encode = (obj: Partial<StageMarks>): Uint8Array => {
+    return encodeMessage(obj, StageMarks.codec())
+  }
+
+  export const decode = (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<StageMarks>): StageMarks => {
+    return decodeMessage(buf, StageMarks.codec(), opts)
   }
 }
 
@@ -219,6 +475,7 @@ export interface StateDelta {
   outputSeq: bigint
   clock: number
   steps: bigint
+  packed?: Uint8Array
 }
 
 export namespace StateDelta {
@@ -283,6 +540,11 @@ export namespace StateDelta {
         if ((obj.steps != null && obj.steps !== 0n)) {
           w.uint32(80)
           w.uint64(obj.steps)
+        }
+
+        if (obj.packed != null) {
+          w.uint32(90)
+          w.bytes(obj.packed)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -356,6 +618,10 @@ export namespace StateDelta {
             }
             case 10: {
               obj.steps = reader.uint64()
+              break
+            }
+            case 11: {
+              obj.packed = reader.bytes()
               break
             }
             default: {
@@ -468,6 +734,7 @@ export interface CheckpointMessage {
   currentEpoch: bigint
   replicaSet: string[]
   sentAt: number
+  marks?: StageMarks
 }
 
 export namespace CheckpointMessage {
@@ -615,6 +882,11 @@ export namespace CheckpointMessage {
           w.double(obj.sentAt)
         }
 
+        if (obj.marks != null) {
+          w.uint32(130)
+          StageMarks.codec().encode(obj.marks, w)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -715,6 +987,12 @@ export namespace CheckpointMessage {
               obj.sentAt = reader.double()
               break
             }
+            case 16: {
+              obj.marks = StageMarks.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.marks
+              })
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -748,6 +1026,7 @@ export interface ReplicaRecord {
   replicaSet: string[]
   host: string
   storedAt: number
+  marks?: StageMarks
 }
 
 export namespace ReplicaRecord {
@@ -807,6 +1086,11 @@ export namespace ReplicaRecord {
         if ((obj.storedAt != null && obj.storedAt !== 0)) {
           w.uint32(73)
           w.double(obj.storedAt)
+        }
+
+        if (obj.marks != null) {
+          w.uint32(82)
+          StageMarks.codec().encode(obj.marks, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -876,6 +1160,12 @@ export namespace ReplicaRecord {
             }
             case 9: {
               obj.storedAt = reader.double()
+              break
+            }
+            case 10: {
+              obj.marks = StageMarks.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.marks
+              })
               break
             }
             default: {
