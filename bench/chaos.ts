@@ -17,6 +17,7 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { Message } from '@libp2p/interface'
 import { multiaddr } from '@multiformats/multiaddr'
 import { CAUSE_CODE, SUB_CAUSE, TrustStore, createDenm, disseminationCells, offsetMetres, signWarning, verifyWarning, type Position } from '../protocols/index.js'
+import { createRng } from '../sim-net/index.js'
 import { getHazards } from '../node/hazards/index.js'
 import type { EccoPeer } from '../node/peer.js'
 import { createVehicle, type Vehicle } from '../node/vehicle/index.js'
@@ -41,17 +42,8 @@ const at = (i: number): Position => offsetMetres(ORIGIN, 0, i * SPACING_M)
 /** lamppost `i` of a 30-post road, scaled to N posts (hostile placement) */
 const L = (i: number): number => Math.min(N - 1, Math.round(i * N / 30))
 
-function mulberry32 (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-const rand = mulberry32(SEED)
+const rng = createRng(SEED)
+const rand = (): number => rng.next()
 const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)]
 const sleep = async (ms: number): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, ms)) }
 

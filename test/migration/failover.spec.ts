@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import type { EccoPeer } from '../../node/peer.js'
+import { createRng } from '../../sim-net/index.js'
 import { TestMesh } from '../helpers/mesh.js'
 import { ProcessMesh, getJson, type PeerProcess } from '../helpers/processes.js'
 import { waitFor } from '../helpers/wait.js'
@@ -19,17 +20,6 @@ const SEED = 0x5eed6
 const LIVENESS_MS = (GONE_AFTER + 1) * HEARTBEAT_MS
 
 /** mulberry32: a small seeded PRNG, so every run kills at the same output counts */
-function prng (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 const HOST_YAML = `heartbeatMs: ${HEARTBEAT_MS}
 goneAfterHeartbeats: ${GONE_AFTER}
 checkpoints:
@@ -62,7 +52,8 @@ describe('failover after kill -9 of the host process', () => {
   })
 
   it(`keeps the output sequence exact over ${TRIALS} SIGKILLs (seed ${SEED})`, async () => {
-    const rand = prng(SEED)
+    const rng = createRng(SEED)
+    const rand = (): number => rng.next()
     const instance = 'counter-k9'
     await feature(peers[1]).service.startInstance({ instance, image: 'counter', sink: peers[0].peerId.toString(), seed: { limit: COUNTER_LIMIT }, stepIntervalMs: 20 })
     await sink.waitFor(instance, 5)
