@@ -5,7 +5,7 @@
  * than the current one is answered FENCED, which stops the sender's copy.
  */
 import {
-  CheckpointMessage, FencedError, NeedFullCheckpointError, applyDelta, claimWins, fromWireCheckpoint, wireCheckpoint,
+  CheckpointMessage, CheckpointNotFoundError, FencedError, NeedFullCheckpointError, applyDelta, claimWins, fromWireCheckpoint, wireCheckpoint,
   type CheckpointRequestHandler, type InstanceDescriptor, type ReplicaRecord
 } from '../../protocols/index.js'
 import { decodeCheckpoint } from '../../unikernels/index.js'
@@ -13,15 +13,6 @@ import { snapshotOf } from './host.js'
 import type { CheckpointService } from './service.js'
 
 type Answer = Awaited<ReturnType<CheckpointRequestHandler>>
-
-class NotFoundError extends Error {
-  static name = 'NotFoundError'
-  readonly code = 'ERR_NOT_FOUND'
-  constructor (message = 'No checkpoint for the instance') {
-    super(message)
-    this.name = 'NotFoundError'
-  }
-}
 
 /** Throws FencedError unless `from` at `epoch` may act as host of `instance`. */
 export function checkEpoch (svc: CheckpointService, instance: string, epoch: number, from: string): void {
@@ -87,7 +78,7 @@ async function onFetch (svc: CheckpointService, msg: CheckpointMessage, from: st
     svc.claim(msg.instance, Number(msg.epoch), from)
   }
   const r = svc.replicas.get(msg.instance)
-  if (r === undefined) throw new NotFoundError(`${msg.instance}: no checkpoint here`)
+  if (r === undefined) throw new CheckpointNotFoundError(`${msg.instance}: no checkpoint here`)
   return { kind: CheckpointMessage.Kind.STATE, epoch: r.epoch, seq: r.seq, descriptor: r.descriptor, checkpoint: wireCheckpoint(decodeCheckpoint(r.checkpoint)), outputs: r.outbox, replicaSet: r.replicaSet, reason: r.host, marks: r.marks }
 }
 

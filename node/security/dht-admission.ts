@@ -42,7 +42,11 @@ export class DhtAdmission {
   private table?: RoutingTableLike
   private originalAdd?: RoutingTableLike['add']
 
-  constructor (rule: AdmissionRule, isMember: (peer: string) => boolean, addresses: (peer: PeerId) => Promise<Multiaddr[]>) {
+  /** this peer: kad-dht offers it too (discovery's self guard drops it), it must not use a group slot */
+  private readonly self: string
+
+  constructor (rule: AdmissionRule, isMember: (peer: string) => boolean, addresses: (peer: PeerId) => Promise<Multiaddr[]>, self: string) {
+    this.self = self
     this.rule = rule
     this.isMember = isMember
     this.addresses = addresses
@@ -94,6 +98,7 @@ export class DhtAdmission {
 
   private async add (peerId: PeerId, options?: AbortOptions): Promise<void> {
     const id = peerId.toString()
+    if (id === this.self) return
     if (this.inTable.has(id)) { await this.originalAdd?.(peerId, options); return }
     if (this.rule.membersOnly && !this.isMember(id)) {
       this.stats.refusedNonMember++

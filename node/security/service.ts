@@ -98,7 +98,7 @@ export class SecurityService extends TypedEventEmitter<SecurityEvents> implement
     this.guard = new TopicGuard(this.membership, this.guardSettings(), (reason, topic, from) => {
       this.safeDispatchEvent('message:refused', { detail: { reason, topic, from } })
     })
-    this.admission = new DhtAdmission(this.admissionRule(), (p) => this.membership.isMember(p), DhtAdmission.peerStoreAddresses(components.peerStore))
+    this.admission = new DhtAdmission(this.admissionRule(), (p) => this.membership.isMember(p), DhtAdmission.peerStoreAddresses(components.peerStore), components.peerId.toString())
   }
 
   get mode (): SecurityLimits['mode'] { return this.limits.mode }

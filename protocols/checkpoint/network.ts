@@ -227,6 +227,6 @@ export function errorAnswer (instance: string, err: Error): Partial<CheckpointMe
   const base = { kind: CheckpointMessage.Kind.ERROR, instance, reason: err.message }
   if (err instanceof FencedError) return { ...base, error: CheckpointMessage.Error.FENCED, currentEpoch: BigInt(err.currentEpoch) }
   if (err instanceof NeedFullCheckpointError) return { ...base, error: CheckpointMessage.Error.NEED_FULL }
-  if (err.name === 'NotFoundError' || err instanceof CheckpointNotFoundError) return { ...base, error: CheckpointMessage.Error.NOT_FOUND }
+  if (err instanceof CheckpointNotFoundError) return { ...base, error: CheckpointMessage.Error.NOT_FOUND }
   return { ...base, error: CheckpointMessage.Error.REFUSED }
 }

@@ -4,7 +4,6 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { generateKeyPair, publicKeyToProtobuf } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
 import { loadOrCreateIdentity } from '../../node/identity.js'
 import { getHazards, parseHazardsSection, type HazardsFeature } from '../../node/hazards/index.js'
@@ -12,6 +11,7 @@ import type { EccoPeer } from '../../node/peer.js'
 import { createVehicle, type Vehicle, type VehicleInit } from '../../node/vehicle/index.js'
 import { CAUSE_CODE, issueCertificate, type Position } from '../../protocols/index.js'
 import { TestMesh } from '../helpers/mesh.js'
+import { createOperator } from '../helpers/operator.js'
 import type { PeerConfig, RadioConfig, SensorConfig } from '../../node/config/schema.js'
 import { DEFAULT_PIPELINES_CONFIG, type PipelinesConfig } from '../../node/pipelines/index.js'
 
@@ -65,11 +65,9 @@ export class HazardMesh {
   operatorFile = ''
 
   async init (): Promise<void> {
-    this.operator = await generateKeyPair('Ed25519')
-    const dir = await this.mesh.dir('operator')
-    await mkdir(dir, { recursive: true })
-    this.operatorFile = join(dir, 'operator.pub')
-    await writeFile(this.operatorFile, publicKeyToProtobuf(this.operator.publicKey))
+    const { key, file } = await createOperator(this.mesh)
+    this.operator = key
+    this.operatorFile = file
   }
 
   async roadside (o: RoadsideOptions): Promise<{ peer: EccoPeer, hazards: HazardsFeature }> {

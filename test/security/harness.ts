@@ -9,7 +9,6 @@ import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { identify } from '@libp2p/identify'
 import { tcp } from '@libp2p/tcp'
-import { generateKeyPair, publicKeyToProtobuf } from '@libp2p/crypto/keys'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import type { PrivateKey, PubSub } from '@libp2p/interface'
 import type { GossipSub } from '@chainsafe/libp2p-gossipsub'
@@ -20,6 +19,7 @@ import type { EccoPeer } from '../../node/peer.js'
 import type { PeerFeatureFactory } from '../../node/features.js'
 import { CAUSE_CODE, issueCertificate, type Position } from '../../protocols/index.js'
 import { TestMesh } from '../helpers/mesh.js'
+import { createOperator } from '../helpers/operator.js'
 
 export const DAY_MS = 86_400_000
 
@@ -49,11 +49,9 @@ export class SecureMesh {
   readonly hostiles: Libp2p[] = []
 
   async init (): Promise<void> {
-    this.operator = await generateKeyPair('Ed25519')
-    const dir = await this.mesh.dir('operator')
-    await mkdir(dir, { recursive: true })
-    this.operatorFile = join(dir, 'operator.pub')
-    await writeFile(this.operatorFile, publicKeyToProtobuf(this.operator.publicKey))
+    const { key, file } = await createOperator(this.mesh)
+    this.operator = key
+    this.operatorFile = file
   }
 
   async certificateFor (key: PrivateKey, position: Position, issuer: PrivateKey = this.operator, name = 'lamppost'): Promise<Uint8Array> {
