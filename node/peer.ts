@@ -17,6 +17,7 @@ import { collectPeerMetrics } from './peer-metrics.js'
 import { renderPrometheus } from './metrics.js'
 import { LoadSampler } from './load.js'
 import { openRegistryMap, type PersistentRegistry } from './registry.js'
+import { learnNeighboursFromRegistry } from './registry-neighbours.js'
 import { openPeerStore, type PeerStore } from './store.js'
 import { DEFAULT_FEATURES, type PeerFeature, type PeerFeatureFactory } from './features.js'
 import type { SecurityConfig } from './security/index.js'
@@ -102,6 +103,7 @@ export class EccoPeer extends TypedEventEmitter<EccoPeerEvents> {
     state.addEventListener('peer:live', (evt) => { this.log.info('peer live', { peer: evt.detail.peerId }) })
     pubsub.addEventListener('message', () => { this.traffic.messagesIn++ })
     await this.libp2p.start()
+    if (this.config.neighboursFromRegistry) this.unlearn = learnNeighboursFromRegistry(state, this.libp2p.services.discovery, this.log)
     state.updateState({ multiaddrs: this.multiaddrs() })
     this.loadTimer = setInterval(() => {
       const load = this.load.sample()
@@ -127,6 +129,7 @@ export class EccoPeer extends TypedEventEmitter<EccoPeerEvents> {
   }
 
   private loadTimer?: ReturnType<typeof setInterval>
+  private unlearn?: () => void
   private joinTimer?: ReturnType<typeof setTimeout>
 
   /**
@@ -219,6 +222,7 @@ export class EccoPeer extends TypedEventEmitter<EccoPeerEvents> {
     this.stopping ??= (async () => {
       clearInterval(this.loadTimer)
       clearTimeout(this.joinTimer)
+      this.unlearn?.()
       for (const c of this.libp2p.getConnections()) c.abort(new Error('killed'))
       await this.http?.close()
       for (const f of [...this.features.values()].reverse()) {
@@ -235,6 +239,7 @@ export class EccoPeer extends TypedEventEmitter<EccoPeerEvents> {
     this.stopping ??= (async () => {
       clearInterval(this.loadTimer)
       clearTimeout(this.joinTimer)
+      this.unlearn?.()
       await this.http?.close()
       for (const f of [...this.features.values()].reverse()) {
         try { await f.stop() } catch (err) { this.log.error('feature stop failed', { feature: f.name, error: err }) }

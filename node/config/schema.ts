@@ -65,6 +65,8 @@ export interface PeerConfig {
   /** geohash precision of discovery cells */
   cellPrecision: number
   discoveryIntervalMs: number
+  /** neighbours also learnt from the registry's cells, not only from DHT lookups */
+  neighboursFromRegistry: boolean
   /** parsed feature sections by YAML key (see sections.ts) */
   sections: Record<string, unknown>
 }
@@ -84,5 +86,6 @@ export const DEFAULT_CONFIG: Omit<PeerConfig, 'dataDir'> = {
   goneAfterHeartbeats: 3,
   cellPrecision: 6,
   discoveryIntervalMs: 60_000,
+  neighboursFromRegistry: true,
   sections: {}
 }

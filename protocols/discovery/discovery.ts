@@ -13,6 +13,7 @@
  */
 import { TypedEventEmitter, type ComponentLogger, type Connection, type ContentRouting, type IncomingStreamData, type Libp2pEvents, type Logger, type PeerId, type Startable, type TypedEventTarget } from '@libp2p/interface'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
+import type { Multiaddr } from '@multiformats/multiaddr'
 import { anySignal } from 'any-signal'
 import { raceSignal } from 'race-signal'
 import { cellAndNeighbours, encodeGeohash, type Position } from '../geo/index.js'
@@ -88,7 +89,7 @@ export class DefaultCellDiscovery extends TypedEventEmitter<DiscoveryEvents> imp
   private lastProvide?: { cell: string, stored: number, connections: number, at: number }
   readonly stats: DiscoveryStats = {
     rounds: 0, incompleteRounds: 0, dhtQueries: 0, dhtQueryErrors: 0, provides: 0, provideErrors: 0, dials: 0, dialErrors: 0,
-    hellosIn: 0, hellosOut: 0, helloErrors: 0, invalidMessages: 0
+    hellosIn: 0, hellosOut: 0, helloErrors: 0, invalidMessages: 0, learned: 0
   }
 
   constructor (components: CellDiscoveryComponents, init: CellDiscoveryInit) {
@@ -333,6 +334,32 @@ export class DefaultCellDiscovery extends TypedEventEmitter<DiscoveryEvents> imp
     this.neighbours.set(key, n)
     this.safeDispatch('neighbour:found', { peerId: id, cell })
     return n
+  }
+
+  /**
+   * A neighbour named by another source: the replicated registry carries every
+   * member's cell and addresses, and converges in a few heartbeats, long
+   * before a loaded DHT answers nine lookups. The DHT stays the source for
+   * peers the registry does not hold (a joiner before its first sync, a
+   * vehicle); a peer learnt here is remembered if its cell is in our block and
+   * dialled if we have no connection to it.
+   */
+  learn (id: PeerId, cell: string, multiaddrs: Multiaddr[] = []): boolean {
+    const shutdown = this.shutdown
+    if (shutdown === undefined || id.equals(this.components.peerId) || !cellAndNeighbours(this.cell).includes(cell)) return false
+    const known = this.neighbours.has(id.toString())
+    if (this.addNeighbour(id, cell) === undefined) return false
+    if (known) return true
+    this.stats.learned++
+    if (this.components.connectionManager.getConnections(id).length === 0) {
+      this.stats.dials++
+      const own = multiaddrs.filter((ma) => ma.getPeerId() === id.toString())
+      this.components.connectionManager.openConnection(own.length > 0 ? own : id, { signal: shutdown.signal }).catch((err) => {
+        this.stats.dialErrors++
+        this.log('dial of learnt neighbour %p failed: %e', id, err)
+      })
+    }
+    return true
   }
 
   /** libp2p has stored the provider's addresses before handing it to us. */

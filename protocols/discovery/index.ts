@@ -16,6 +16,7 @@
  * ```
  */
 import type { PeerId, TypedEventTarget } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Position } from '../geo/index.js'
 import { DefaultCellDiscovery, type CellDiscoveryComponents } from './discovery.js'
 
@@ -99,6 +100,8 @@ export interface DiscoveryStats {
   helloErrors: number
   /** malformed, oversized or stalled hellos dropped */
   invalidMessages: number
+  /** neighbours learnt from another source (the registry) before a lookup or hello found them */
+  learned: number
 }
 
 export interface DiscoveryEvents {
@@ -112,6 +115,11 @@ export interface CellDiscovery extends TypedEventTarget<DiscoveryEvents> {
   setPosition: (position: Position) => void
   runNow: (delayMs?: number) => void
   discover: () => Promise<void>
+  /**
+   * Tells discovery of a peer another source (the registry) places in `cell`:
+   * true when it is (now) a neighbour.
+   */
+  learn: (peerId: PeerId, cell: string, multiaddrs?: Multiaddr[]) => boolean
 }
 
 export function cellDiscovery (init: CellDiscoveryInit): (components: CellDiscoveryComponents) => CellDiscovery {

@@ -36,6 +36,8 @@ export class DefaultStateGossip extends TypedEventEmitter<StateGossipEvents> imp
   private readonly decoded = new WeakMap<Message, StateAnnouncement>()
   private timer?: ReturnType<typeof setInterval>
   private heartbeat = 0n
+  /** own entry written since the last announcement went out: only then does one carry it */
+  private ownUnannounced = true
   readonly registry: ReplicatedMap
   readonly stats: StateGossipStats = { announcementsIn: 0, announcementsOut: 0, invalidMessages: 0, heartbeats: 0, digestSyncs: 0 }
 
@@ -142,16 +144,21 @@ export class DefaultStateGossip extends TypedEventEmitter<StateGossipEvents> imp
 
   async announce (): Promise<void> {
     if (!this.member || this.timer === undefined) return
+    // an unchanged entry is not re-sent every heartbeat: a replica that missed
+    // it sees a differing digest and repairs through anti-entropy
+    const carries = this.ownUnannounced
     const msg: StateAnnouncement = {
       version: STATE_VERSION,
       heartbeat: ++this.heartbeat,
-      delta: this.registry.deltaOf(this.self),
+      delta: carries ? this.registry.deltaOf(this.self) : new Uint8Array(0),
       digest: this.registry.digest()
     }
+    this.ownUnannounced = false
     try {
       await this.components.pubsub.publish(STATE_TOPIC, StateAnnouncement.encode(msg))
       this.stats.announcementsOut++
     } catch (err) {
+      this.ownUnannounced ||= carries
       this.log('announce failed: %e', err)
     }
   }
@@ -164,6 +171,7 @@ export class DefaultStateGossip extends TypedEventEmitter<StateGossipEvents> imp
 
   private writeOwn (): void {
     this.registry.set(this.self, PeerState.encode({ ...this.own, version: STATE_VERSION }))
+    this.ownUnannounced = true
     this.safeDispatchEvent('registry:change', { detail: { peerIds: [this.self] } })
   }
 
@@ -187,7 +195,7 @@ export class DefaultStateGossip extends TypedEventEmitter<StateGossipEvents> imp
       const ann = decodeAnnouncement(msg.data)
       const origin = msg.from.toString()
       // dry-run the merge on the origin's key only
-      this.registry.merge(ann.delta, (key, value) => {
+      if (ann.delta.byteLength > 0) this.registry.merge(ann.delta, (key, value) => {
         if (key !== origin) throw new InvalidMessageError(`StateAnnouncement: entry for ${key} sent by ${origin}`)
         if (value === undefined) throw new InvalidMessageError('StateAnnouncement: deletes its own entry')
         decodePeerState(value)
@@ -208,7 +216,7 @@ export class DefaultStateGossip extends TypedEventEmitter<StateGossipEvents> imp
     if (ann === undefined) return
     this.stats.announcementsIn++
     const origin = msg.from.toString()
-    const changed = this.registry.merge(ann.delta)
+    const changed = ann.delta.byteLength === 0 ? [] : this.registry.merge(ann.delta)
     if (changed.length > 0) this.safeDispatchEvent('registry:change', { detail: { peerIds: changed } })
     this.markHeard(origin)
     this.checkDigest(msg.from, origin, ann.digest)

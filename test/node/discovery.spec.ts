@@ -75,9 +75,11 @@ async function serveMesh (port: MessagePort): Promise<void> {
     }
   })
   try {
-    const boot = await mesh.add({ name: 'p0', position: places[0], config: { cellPrecision: PRECISION } })
+    // the DHT alone: no neighbour learnt from the registry
+    const config = { cellPrecision: PRECISION, neighboursFromRegistry: false }
+    const boot = await mesh.add({ name: 'p0', position: places[0], config })
     await Promise.all(places.slice(1).map(async (position, i) => await mesh.add({
-      name: `p${i + 1}`, position, bootstrap: [mesh.addrOf(boot)], config: { cellPrecision: PRECISION }
+      name: `p${i + 1}`, position, bootstrap: [mesh.addrOf(boot)], config
     })))
     port.postMessage({ type: 'started' } satisfies MeshReply)
   } catch (err) {
@@ -214,6 +216,34 @@ if (!isMainThread && parentPort !== null && (workerData as { role?: string } | n
       await sendRaw(attacker, target, [Hello.encode({ version: 1, cell: far })])
       await waitFor(() => target.libp2p.services.discovery.stats.hellosIn > before, { timeoutMs: 15_000, message: 'the hello was not answered' })
       assert.deepEqual(target.neighbours().map((n) => n.peerId), [])
+    })
+  })
+
+  describe('neighbours learnt from the registry', () => {
+    const mesh = new TestMesh()
+    const origin = { lat: 48.2625, lon: 11.668 }
+    let a: EccoPeer
+    let b: EccoPeer
+
+    // two peers with no bootstrap between them: only learn() can bring them together
+    before(async () => {
+      a = await mesh.add({ name: 'a', position: cellAt(origin, 0, 0), config: { cellPrecision: PRECISION } })
+      b = await mesh.add({ name: 'b', position: cellAt(origin, 1, 0), config: { cellPrecision: PRECISION } })
+    })
+
+    after(async () => { await mesh.stop() })
+
+    it('remembers and dials a peer the registry places in the 3x3 block, and ignores one outside it', async () => {
+      const discovery = a.libp2p.services.discovery
+      assert.equal(discovery.learn(b.peerId, encodeGeohash(cellAt(origin, 5, 0), PRECISION), b.libp2p.getMultiaddrs()), false)
+      assert.deepEqual(a.neighbours(), [])
+      assert.equal(discovery.learn(b.peerId, b.libp2p.services.discovery.cell, b.libp2p.getMultiaddrs()), true)
+      assert.deepEqual(a.neighbours().map((n) => n.peerId), [b.peerId.toString()])
+      assert.equal(discovery.stats.learned, 1)
+      await waitFor(() => a.libp2p.getConnections(b.peerId).length > 0, { timeoutMs: 10_000, message: 'the learnt neighbour was not dialled' })
+      // learning it again is no news
+      assert.equal(discovery.learn(b.peerId, b.libp2p.services.discovery.cell), true)
+      assert.equal(discovery.stats.learned, 1)
     })
   })
 }
