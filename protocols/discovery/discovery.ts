@@ -351,7 +351,9 @@ export class DefaultCellDiscovery extends TypedEventEmitter<DiscoveryEvents> imp
     if (this.addNeighbour(id, cell) === undefined) return false
     if (known) return true
     this.stats.learned++
-    if (this.components.connectionManager.getConnections(id).length === 0) {
+    // both sides learn each other from the same registry: one dials (the
+    // lower PeerId), or every pair would open two connections at once
+    if (this.components.peerId.toString() < id.toString() && this.components.connectionManager.getConnections(id).length === 0) {
       this.stats.dials++
       const own = multiaddrs.filter((ma) => ma.getPeerId() === id.toString())
       this.components.connectionManager.openConnection(own.length > 0 ? own : id, { signal: shutdown.signal }).catch((err) => {

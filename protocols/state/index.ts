@@ -1,8 +1,10 @@
 /**
  * @packageDocumentation
  * State gossip: every peer owns one entry of a replicated registry
- * (capabilities and load), announced on `ecco/v1/state` every heartbeat and
- * on change, and repaired by anti-entropy. Liveness comes from heartbeats.
+ * (capabilities and load), announced on `ecco/v1/state` when it changes and
+ * repaired by anti-entropy. Liveness comes from heartbeats that travel as beat
+ * vectors between connected members (`/ecco/state/beats/1.0.0`), so a
+ * heartbeat costs each peer its connections, not the whole fleet.
  *
  * @example
  * ```ts
@@ -21,7 +23,7 @@ export interface RegistryEntry {
   state: PeerState
   /** local view: heard from within goneAfterHeartbeats heartbeats */
   live: boolean
-  /** ms since epoch of the last announcement heard (undefined: only known via sync) */
+  /** ms since epoch when its heartbeat last advanced here (undefined: only known via sync) */
   lastSeen?: number
 }
 
@@ -82,7 +84,7 @@ export interface StateGossip extends TypedEventTarget<StateGossipEvents> {
   digest: () => string
   updateState: (patch: Partial<PeerStateInput>) => void
   updateLoad: (load: Partial<Load>) => void
-  /** publish an announcement now (also runs every heartbeat) */
+  /** publish the own entry now (also runs on the heartbeat after a load change) */
   announce: () => Promise<void>
   isLive: (peerId: PeerId | string) => boolean
 }
@@ -91,7 +93,8 @@ export function stateGossip (init: StateGossipInit): (components: StateGossipCom
   return (components) => new DefaultStateGossip(components, init)
 }
 
-export { STATE_TOPIC, REGISTRY_DOCUMENT } from './constants.js'
+export { STATE_TOPIC, REGISTRY_DOCUMENT, BEATS_PROTOCOL } from './constants.js'
+export { BeatVector } from './pb/beats.js'
 export { PeerState, Load, Capacity, Sensor, Radio, StateAnnouncement } from './pb/state.js'
 export { decodePeerState } from './codec.js'
 export { createRegistryMap, LwwRegistryMap } from './registry-map.js'

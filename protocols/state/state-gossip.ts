@@ -1,11 +1,15 @@
 /**
- * The registry service. Announcements carry only the sender's own entry (a
- * peer cannot overwrite another's through gossip); entries of others arrive
- * through anti-entropy and are validated as PeerState before merging.
+ * The registry service. Announcements go out when the own entry changes and
+ * carry only it (a peer cannot overwrite another's through gossip); entries
+ * of others arrive through anti-entropy and are validated as PeerState before
+ * merging. Liveness comes from beat vectors between connected peers
+ * (beats.ts), and a registry digest rides along to detect divergence.
  */
 import { TopicValidatorResult, TypedEventEmitter, type ComponentLogger, type Logger, type Message, type PeerId, type PubSub, type Startable } from '@libp2p/interface'
 import { InvalidMessageError } from '../wire/index.js'
 import type { AntiEntropy } from '../sync/index.js'
+import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
+import { BeatExchange } from './beats.js'
 import { decodeAnnouncement, decodePeerState } from './codec.js'
 import {
   DEFAULT_GONE_AFTER_HEARTBEATS, DEFAULT_HEARTBEAT_MS, DIGEST_MISMATCH_SYNC_AFTER, REGISTRY_DOCUMENT, STATE_TOPIC, STATE_VERSION
@@ -19,10 +23,13 @@ export interface StateGossipComponents {
   peerId: PeerId
   pubsub: PubSub
   sync: AntiEntropy
+  registrar: Registrar
+  connectionManager: ConnectionManager
   logger: ComponentLogger
 }
 
-interface Heard { lastSeen: number, live: boolean, mismatches: number }
+/** lastSeen: local time the peer's beat last advanced (or an announcement came); beat: its newest beat */
+interface Heard { lastSeen: number, live: boolean, beat: number }
 
 export class DefaultStateGossip extends TypedEventEmitter<StateGossipEvents> implements StateGossip, Startable {
   private readonly components: StateGossipComponents
@@ -36,6 +43,12 @@ export class DefaultStateGossip extends TypedEventEmitter<StateGossipEvents> imp
   private readonly decoded = new WeakMap<Message, StateAnnouncement>()
   private timer?: ReturnType<typeof setInterval>
   private heartbeat = 0n
+  private ownBeat = 0
+  private readonly beats?: BeatExchange
+  /** consecutive differing digests per connected peer */
+  private readonly mismatches = new Map<string, number>()
+  /** when the registry last changed here */
+  private changedAt = 0
   /** own entry written since the last announcement went out: only then does one carry it */
   private ownUnannounced = true
   readonly registry: ReplicatedMap
@@ -52,13 +65,27 @@ export class DefaultStateGossip extends TypedEventEmitter<StateGossipEvents> imp
     this.own = init.state
     if (init.registry === undefined) throw new TypeError('stateGossip: init.registry is required')
     this.registry = init.registry
+    if (this.member) {
+      this.beats = new BeatExchange(components, {
+        self: this.self,
+        idleTimeoutMs: this.goneAfterMs * 2,
+        known: () => this.knownBeats(),
+        isMember: (peer) => this.registry.get(peer) !== undefined,
+        onBeat: (peer, beat) => { this.onBeat(peer, beat) },
+        onDigest: (from, digest) => { this.checkDigest(from, digest) },
+        digest: () => this.registry.digest(),
+        onInvalid: (from, err) => { this.invalid(from, err) }
+      })
+    }
   }
 
   readonly [Symbol.toStringTag] = 'ecco/state-gossip'
 
   isStarted (): boolean { return this.timer !== undefined }
 
-  start (): void {}
+  async start (): Promise<void> {
+    await this.beats?.start()
+  }
 
   /** pubsub and sync start alongside us; use them only once everything has started */
   afterStart (): void {
@@ -89,7 +116,9 @@ export class DefaultStateGossip extends TypedEventEmitter<StateGossipEvents> imp
     sync.unregister(REGISTRY_DOCUMENT)
   }
 
-  stop (): void {}
+  async stop (): Promise<void> {
+    await this.beats?.stop()
+  }
 
   digest (): string { return this.registry.digest() }
 
@@ -172,12 +201,17 @@ export class DefaultStateGossip extends TypedEventEmitter<StateGossipEvents> imp
   private writeOwn (): void {
     this.registry.set(this.self, PeerState.encode({ ...this.own, version: STATE_VERSION }))
     this.ownUnannounced = true
-    this.safeDispatchEvent('registry:change', { detail: { peerIds: [this.self] } })
+    this.changed([this.self])
   }
 
   private tick (): void {
     this.stats.heartbeats++
-    void this.announce()
+    // load rides on the heartbeat after it changed (updateLoad); nothing else is announced unchanged
+    if (this.ownUnannounced) void this.announce()
+    if (this.beats !== undefined) {
+      this.ownBeat = Math.max(this.ownBeat + 1, Date.now())
+      this.beats.tick()
+    }
     const now = Date.now()
     for (const [peerId, h] of this.heard) {
       if (h.live && now - h.lastSeen > this.goneAfterMs) {
@@ -217,19 +251,31 @@ export class DefaultStateGossip extends TypedEventEmitter<StateGossipEvents> imp
     this.stats.announcementsIn++
     const origin = msg.from.toString()
     const changed = ann.delta.byteLength === 0 ? [] : this.registry.merge(ann.delta)
-    if (changed.length > 0) this.safeDispatchEvent('registry:change', { detail: { peerIds: changed } })
+    if (changed.length > 0) this.changed(changed)
     this.markHeard(origin)
-    this.checkDigest(msg.from, origin, ann.digest)
   }
 
-  private markHeard (peerId: string): void {
+  /** Own beat and the newest of every peer still live: what beat vectors carry. */
+  private * knownBeats (): Iterable<[string, number]> {
+    yield [this.self, this.ownBeat]
+    for (const [peer, h] of this.heard) if (h.live && h.beat > 0) yield [peer, h.beat]
+  }
+
+  private onBeat (peerId: string, beat: number): void {
+    const h = this.heard.get(peerId)
+    if (h !== undefined && beat <= h.beat) return
+    this.markHeard(peerId, beat)
+  }
+
+  private markHeard (peerId: string, beat = 0): void {
     const h = this.heard.get(peerId)
     if (h === undefined) {
-      this.heard.set(peerId, { lastSeen: Date.now(), live: true, mismatches: 0 })
+      this.heard.set(peerId, { lastSeen: Date.now(), live: true, beat })
       this.safeDispatchEvent('peer:live', { detail: { peerId } })
       return
     }
     h.lastSeen = Date.now()
+    h.beat = Math.max(h.beat, beat)
     if (!h.live) {
       h.live = true
       this.log('peer %s live again', peerId)
@@ -237,13 +283,24 @@ export class DefaultStateGossip extends TypedEventEmitter<StateGossipEvents> imp
     }
   }
 
-  /** A digest that keeps differing means a lost delta or a healed partition: repair it. */
-  private checkDigest (peer: PeerId, origin: string, digest: string): void {
-    const h = this.heard.get(origin)
-    if (h === undefined) return
-    if (digest === this.registry.digest()) { h.mismatches = 0; return }
-    if (++h.mismatches < DIGEST_MISMATCH_SYNC_AFTER) return
-    h.mismatches = 0
+  private changed (peerIds: string[]): void {
+    this.changedAt = Date.now()
+    this.safeDispatchEvent('registry:change', { detail: { peerIds } })
+  }
+
+  /**
+   * A digest that keeps differing means a lost delta or a healed partition:
+   * repair it. While changes are still arriving (within a heartbeat of the
+   * last) digests differ for a moment anyway: comparing then would start a
+   * sync for every change that crosses a beat vector.
+   */
+  private checkDigest (peer: PeerId, digestPrefix: string): void {
+    const key = peer.toString()
+    if (Date.now() - this.changedAt < this.heartbeatMs) return
+    if (this.registry.digest().startsWith(digestPrefix)) { this.mismatches.delete(key); return }
+    const n = (this.mismatches.get(key) ?? 0) + 1
+    if (n < DIGEST_MISMATCH_SYNC_AFTER) { this.mismatches.set(key, n); return }
+    this.mismatches.delete(key)
     this.stats.digestSyncs++
     this.components.sync.syncWith(peer, { signal: AbortSignal.timeout(this.goneAfterMs) }).catch((err) => {
       this.log('digest sync with %p failed: %e', peer, err)
@@ -257,7 +314,7 @@ export class DefaultStateGossip extends TypedEventEmitter<StateGossipEvents> imp
       // our own entry is authoritative here: a replica never rewrites it
       return !(key === this.self && this.member)
     })
-    if (changed.length > 0) this.safeDispatchEvent('registry:change', { detail: { peerIds: changed } })
+    if (changed.length > 0) this.changed(changed)
   }
 
   private invalid (from: string | undefined, err: unknown): void {

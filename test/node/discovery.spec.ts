@@ -233,16 +233,22 @@ if (!isMainThread && parentPort !== null && (workerData as { role?: string } | n
 
     after(async () => { await mesh.stop() })
 
-    it('remembers and dials a peer the registry places in the 3x3 block, and ignores one outside it', async () => {
-      const discovery = a.libp2p.services.discovery
-      assert.equal(discovery.learn(b.peerId, encodeGeohash(cellAt(origin, 5, 0), PRECISION), b.libp2p.getMultiaddrs()), false)
-      assert.deepEqual(a.neighbours(), [])
-      assert.equal(discovery.learn(b.peerId, b.libp2p.services.discovery.cell, b.libp2p.getMultiaddrs()), true)
-      assert.deepEqual(a.neighbours().map((n) => n.peerId), [b.peerId.toString()])
+    it('remembers a peer the registry places in the 3x3 block, ignores one outside it, and only the lower PeerId dials', async () => {
+      const [lo, hi] = a.peerId.toString() < b.peerId.toString() ? [a, b] : [b, a]
+      const cellOf = (p: EccoPeer): string => p.libp2p.services.discovery.cell
+      assert.equal(lo.libp2p.services.discovery.learn(hi.peerId, encodeGeohash(cellAt(origin, 5, 0), PRECISION), hi.libp2p.getMultiaddrs()), false)
+      assert.deepEqual(lo.neighbours(), [])
+      // the higher PeerId remembers but leaves the dial to the other side
+      assert.equal(hi.libp2p.services.discovery.learn(lo.peerId, cellOf(lo), lo.libp2p.getMultiaddrs()), true)
+      assert.deepEqual(hi.neighbours().map((n) => n.peerId), [lo.peerId.toString()])
+      assert.equal(hi.libp2p.services.discovery.stats.dials, 0)
+      const discovery = lo.libp2p.services.discovery
+      assert.equal(discovery.learn(hi.peerId, cellOf(hi), hi.libp2p.getMultiaddrs()), true)
+      assert.deepEqual(lo.neighbours().map((n) => n.peerId), [hi.peerId.toString()])
       assert.equal(discovery.stats.learned, 1)
-      await waitFor(() => a.libp2p.getConnections(b.peerId).length > 0, { timeoutMs: 10_000, message: 'the learnt neighbour was not dialled' })
+      await waitFor(() => lo.libp2p.getConnections(hi.peerId).length > 0, { timeoutMs: 10_000, message: 'the learnt neighbour was not dialled' })
       // learning it again is no news
-      assert.equal(discovery.learn(b.peerId, b.libp2p.services.discovery.cell), true)
+      assert.equal(discovery.learn(hi.peerId, cellOf(hi)), true)
       assert.equal(discovery.stats.learned, 1)
     })
   })
