@@ -58,8 +58,9 @@ interface Round {
 }
 
 function solverInit (config: NimbusConfig, stage: 1 | 2): NimbusSolverInit {
-  // paper 2PMT: stage 1 places on the edge only; the cloud decision belongs to stage 2
-  return { ...config.solver, mode: 'paper', cloudFailover: stage === 2 }
+  // paper 2PMT: stage 1 places on the edge only; the cloud decision belongs to
+  // stage 2, which keeps Algorithm 1's edge-first rule unless configured otherwise
+  return { cloudWhenFaster: false, ...config.solver, mode: 'paper', cloudFailover: stage === 2 }
 }
 
 async function reserveOnEn (

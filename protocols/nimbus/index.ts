@@ -33,6 +33,6 @@ export { AllocationState, PreparedSnapshot, type EnLoad } from './state.js'
 export {
   solveNimbus, solveCloudOnly, variantInit, planSlices, sliceTasks, runSliceTask, combineSlices, solveSliced,
   type NimbusVariant, type CloudOnlyInit, type SlicePlan, type SliceTask, type SliceTaskResult, type SlicedSolveResult,
-  type SlicedInit
+  type SlicedInit, type SliceDevices, type PlanSlicesInit
 } from './solver.js'
 export { SliceWorkerPool, solveSlicedInWorkers, type SliceWorkerPoolInit, type PooledSolveResult } from './workers.js'

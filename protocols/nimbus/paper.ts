@@ -7,31 +7,37 @@
  */
 import { findClosestCloud, wifiCloudOption } from './cloud.js'
 import { EPSILON_MS } from './constants.js'
-import { executionMs, maxServableDevices, pathTxMs, queueMs } from './model.js'
+import { executionMs, maxServableDevices, pathTxMs, queueMs, txMs } from './model.js'
 import type { ResolvedOptions } from './options.js'
 import type { AllocationState, PreparedSnapshot } from './state.js'
-import type { Assignment, OffloadRequest } from './types.js'
+import type { Assignment, EdgeNodeInfo, OffloadRequest } from './types.js'
 
 export interface PassResult {
   assignments: Assignment[]
   leftovers: string[]
+  /** devices this pass could not settle (paper 2PMT stage 1): stage 2 must revisit them */
+  undecided?: string[]
   evaluated: number
 }
 
 interface EdgeChoice { j: number, networkMs: number }
 
 /**
- * ENs still worth looking at in this pass. LookAheadLoad's verdict does not depend on the
- * device and only hardens as an EN fills (count and the highest network latency only grow),
- * so an EN it refuses once is dropped for the rest of the pass: a late pass over a loaded
- * infrastructure (2PMT's stage 2) then scans only the ENs with room.
+ * ENs still worth looking at in this pass. LookAheadLoad's verdict, a full capacity and a
+ * served device with no slack left for one more client do not depend on the device and only
+ * harden as an EN fills (count and the highest network latency only grow, the least slack only
+ * shrinks), so an EN refused once is dropped for the rest of the pass: a late pass over a loaded
+ * infrastructure (2PMT's stage 2) then scans only the ENs with room. `passedAt` remembers the
+ * load at which an EN last passed those checks, so they run once per change of its load.
  */
 export class OpenEns {
   readonly list: Int32Array
+  readonly passedAt: Int32Array
   size: number
-  constructor (allowed: Int32Array) {
+  constructor (allowed: Int32Array, ens: number) {
     this.list = Int32Array.from(allowed)
     this.size = allowed.length
+    this.passedAt = new Int32Array(ens).fill(-1)
   }
 
   close (at: number): void {
@@ -39,22 +45,40 @@ export class OpenEns {
   }
 }
 
+/**
+ * true when no further device can go to EN j in this pass, whoever it is. The core's own refusals
+ * (full capacity, no slack left) close an EN here only with kappa = 0: with kappa > 0 such an EN
+ * still takes a place in the kappa window of the Warmup, as in Algorithm 1.
+ */
+function closedForAll (en: EdgeNodeInfo, st: AllocationState, o: ResolvedOptions, j: number, c: number): boolean {
+  const core = o.kappa === 0
+  if (core && en.capacity !== undefined && c + 1 > en.capacity) return true
+  if (c === 0) return false
+  // LookAheadLoad: one more client must keep the served device of highest network latency in time
+  if (o.lookAheadLoad && !(c < maxServableDevices(en, st.maxNetworkEpsT[j] - st.maxNetworkMs[j]))) return true
+  // the core would refuse any newcomer: one more client breaks a served device's deadline
+  return core && o.protectServed && executionMs(en, c + 1) > st.minSlackMs[j] + EPSILON_MS
+}
+
 /** Warmup: FilterAndMinimize + LookAheadLoad; the compatible ENs go to `out`, their count is returned */
 function warmup (p: PreparedSnapshot, st: AllocationState, o: ResolvedOptions, req: OffloadRequest, a: number, open: OpenEns, out: Int32Array): number {
   const { ens, aps } = p.snapshot
-  const rtt = aps[a].rttMs
+  const rtt = p.rtt[a]
   let n = 0
   for (let i = 0; i < open.size; i++) {
     const j = open.list[i]
+    // FilterAndMinimize: reachable within eps_t. Tested first, as most ENs fail it; an EN this
+    // device cannot reach is closed later by a device that can (the verdict is the same)
+    if (!(rtt[j] < req.epsT)) continue
     const en = ens[j]
     const c = st.count[j]
-    // LookAheadLoad: one more client must keep the served device of highest network latency in time
-    if (o.lookAheadLoad && c > 0 && !(c < maxServableDevices(en, st.maxNetworkEpsT[j] - st.maxNetworkMs[j]))) {
-      open.close(i--)
-      continue
+    if (open.passedAt[j] !== c) {
+      if (closedForAll(en, st, o, j, c)) {
+        open.close(i--)
+        continue
+      }
+      open.passedAt[j] = c
     }
-    // FilterAndMinimize: reachable within eps_t
-    if (!(rtt[j] < req.epsT)) continue
     // greedy ignores the current load (paper 7(C)): no queue filter, no LookAheadLoad
     if (!o.greedy && queueMs(en.queue, c) >= req.epsT) continue
     out[n++] = j
@@ -63,7 +87,7 @@ function warmup (p: PreparedSnapshot, st: AllocationState, o: ResolvedOptions, r
 }
 
 /** keep in out[0..k) the k entries of out[0..n) with the lowest RTT (ties: snapshot order), by insertion */
-function keepNearest (out: Int32Array, n: number, k: number, rtt: readonly number[]): number {
+function keepNearest (out: Int32Array, n: number, k: number, rtt: Float64Array): number {
   const before = (x: number, y: number): boolean => rtt[x] < rtt[y] || (rtt[x] === rtt[y] && x < y)
   let size = 0
   for (let i = 0; i < n; i++) {
@@ -84,7 +108,7 @@ export function paperChooseEdge (
   const n = warmup(p, st, o, req, a, open, scratch)
   counter.evaluated += n
   const ens = p.snapshot.ens
-  const rtt = p.snapshot.aps[a].rttMs
+  const rtt = p.rtt[a]
   const share = p.apShareMbps[a]
   const w = o.wifiEnergyPerMs
   let best: EdgeChoice | undefined
@@ -123,23 +147,32 @@ function localAssignment (req: OffloadRequest, stage: number): Assignment {
   }
 }
 
-/** One pass of the paper's algorithm over `requests`, mutating `st`. */
+/**
+ * One pass of the paper's algorithm over `requests`, mutating `st`. Without Failover (2PMT stage
+ * 1) a device not placed on the edge is settled here only when `hiddenFloorMs` (by AP index)
+ * shows that the whole-infrastructure pass would decide the same: no EN outside this pass can
+ * meet its eps_t (Failover to the cloud or local is final), or its feasible cloud is faster than
+ * any such EN could be. Every other one is left local and listed in `undecided` for stage 2.
+ */
 export function paperPass (
-  p: PreparedSnapshot, st: AllocationState, o: ResolvedOptions, requests: readonly OffloadRequest[], stage: number
+  p: PreparedSnapshot, st: AllocationState, o: ResolvedOptions, requests: readonly OffloadRequest[], stage: number,
+  hiddenFloorMs?: Float64Array
 ): PassResult {
   const assignments: Assignment[] = []
   const leftovers: string[] = []
+  const undecided: string[] = []
   const counter = { evaluated: 0 }
   const w = o.wifiEnergyPerMs
   const scratch = new Int32Array(p.snapshot.ens.length)
-  const open = new OpenEns(p.allowedEns())
+  const open = new OpenEns(p.allowedEns(), p.snapshot.ens.length)
   requests.forEach((req, i) => {
     const a = p.requestAp(req, i)
     let edge = paperChooseEdge(p, st, o, req, a, counter, open, scratch)
-    const cloud = o.cloudFailover || o.cloudWhenFaster ? findClosestCloud(p.snapshot.clouds, req) : undefined
+    const cloud = findClosestCloud(p.snapshot.clouds, req)
     const c = cloud === undefined ? undefined : wifiCloudOption(req, cloud, p.apShareMbps[a], o)
     const cloudOk = c !== undefined && c.latencyMs <= req.epsT && c.energyMJ <= req.epsB
-    if (edge !== undefined && o.cloudWhenFaster && cloudOk && c.latencyMs < edge.networkMs + executionMs(p.snapshot.ens[edge.j], st.count[edge.j] + 1)) edge = undefined
+    const edgeMs = edge === undefined ? Number.POSITIVE_INFINITY : edge.networkMs + executionMs(p.snapshot.ens[edge.j], st.count[edge.j] + 1)
+    if (o.cloudWhenFaster && cloudOk && c.latencyMs < edgeMs) edge = undefined
     if (edge !== undefined) {
       st.add(edge.j, { device: req.device, epsT: req.epsT, networkMs: edge.networkMs }, Number.NaN)
       assignments.push({
@@ -156,7 +189,11 @@ export function paperPass (
       return
     }
     leftovers.push(req.device)
-    if (cloudOk && c !== undefined && (o.cloudFailover || o.cloudWhenFaster)) {
+    // settled: no EN hidden from this pass can serve the device, so Failover is final here;
+    // or the cloud is faster than any hidden EN could be
+    const hidden = hiddenEdgeFloor(p, o, req, a, hiddenFloorMs)
+    const settled = o.cloudFailover || hidden >= req.epsT
+    if (cloudOk && c !== undefined && (settled || (o.cloudWhenFaster && c.latencyMs < hidden))) {
       assignments.push({
         device: req.device, target: 'cloud', cloud: c.cloud.id, networkMs: c.networkMs, inferenceMs: c.cloud.inferenceMs,
         latencyMs: c.latencyMs, energyMJ: c.energyMJ, epsT: req.epsT, stage
@@ -164,8 +201,18 @@ export function paperPass (
       return
     }
     assignments.push(localAssignment(req, stage))
+    if (!settled) undecided.push(req.device)
   })
-  return { assignments, leftovers, evaluated: counter.evaluated }
+  return { assignments, leftovers, undecided, evaluated: counter.evaluated }
+}
+
+/**
+ * Lowest latency any EN hidden from this pass could offer: its floor plus d/BW, which in the
+ * bottleneck model is at least d/(R/N) (the cloud's transmission too); 0 in the 'fastest' model.
+ */
+function hiddenEdgeFloor (p: PreparedSnapshot, o: ResolvedOptions, req: OffloadRequest, a: number, floors?: Float64Array): number {
+  if (floors === undefined) return Number.NEGATIVE_INFINITY
+  return floors[a] + (o.pathBandwidth === 'bottleneck' ? txMs(req.payloadKB, p.apShareMbps[a]) : 0)
 }
 
 /** Edge devices all see Le = TET + q(|S|) of their EN once the batch is allocated. */

@@ -22,7 +22,7 @@ function computeSample (p: PreparedSnapshot, o: ResolvedOptions, rng: NimbusRng,
 
 /** locate_edge_nodes: RTT filter (<=), look-ahead on the first device, kappa as a random subset */
 function locate (p: PreparedSnapshot, st: AllocationState, o: ResolvedOptions, rng: NimbusRng, req: OffloadRequest, a: number): number[] {
-  const rtt = p.snapshot.aps[a].rttMs
+  const rtt = p.rtt[a]
   const allowed = p.allowedEns()
   if (o.greedy) {
     let best = -1
@@ -44,7 +44,7 @@ function locate (p: PreparedSnapshot, st: AllocationState, o: ResolvedOptions, r
 
 /** fair_allocation: argmin of the score with strict <; no deadline check */
 function score (p: PreparedSnapshot, st: AllocationState, o: ResolvedOptions, rng: NimbusRng, req: OffloadRequest, a: number, cands: number[]): RefEdge | undefined {
-  const rtt = p.snapshot.aps[a].rttMs
+  const rtt = p.rtt[a]
   let best: RefEdge | undefined
   let bestObj = Number.POSITIVE_INFINITY
   for (const j of cands) {

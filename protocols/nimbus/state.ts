@@ -14,6 +14,11 @@ export class PreparedSnapshot {
   readonly apIndex = new Map<string, number>()
   /** R/N of every AP */
   readonly apShareMbps: Float64Array
+  /**
+   * every AP's RTT row as a typed array: rows that crossed a worker boundary (structured clone)
+   * come back as arrays of boxed numbers, which the solver loops read several times slower
+   */
+  readonly rtt: Float64Array[]
   /** the EN's own rate on the path: its link, or (published simulator) its AP's R/(N+1) */
   readonly enMbps: Float64Array
   /** ENs the solver may use */
@@ -30,6 +35,7 @@ export class PreparedSnapshot {
       this.enIndex.set(en.id, j)
     })
     this.apShareMbps = new Float64Array(aps.length)
+    this.rtt = aps.map((ap) => Float64Array.from(ap.rttMs))
     aps.forEach((ap, a) => {
       if (this.apIndex.has(ap.id)) throw new InvalidNimbusInputError(`aps[${a}].id: duplicate id ${ap.id}`)
       if (ap.rttMs.length !== ens.length) throw new InvalidNimbusInputError(`aps[${a}].rttMs: has ${ap.rttMs.length} entries, expected ${ens.length} (one per EN)`)

@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import { SliceWorkerError } from './errors.js'
 import {
-  combineSlices, planSlices, sliceTasks, solverInit, stageOneInit, stageOneNearest,
+  combineSlices, runsStageTwo, slicePlan, sliceTasks, solverInit, stageOneInit, stageOneNearest,
   type SlicedInit, type SlicedSolveResult, type SliceTask, type SliceTaskResult
 } from './solver.js'
 import type { InfrastructureSnapshot, OffloadRequest } from './types.js'
@@ -116,9 +116,10 @@ export async function solveSlicedInWorkers (
   pool: SliceWorkerPool, snapshot: InfrastructureSnapshot, requests: readonly OffloadRequest[], init: SlicedInit = {}
 ): Promise<PooledSolveResult> {
   const t0 = performance.now()
-  const plan = typeof init.slices === 'object' ? init.slices : planSlices(snapshot, init.slices ?? 1)
-  const tasks = sliceTasks(snapshot, requests, plan, stageOneInit(init), stageOneNearest(init))
+  const { plan, planMs } = slicePlan(snapshot, init)
+  const n = plan.slices.length
+  const tasks = sliceTasks(snapshot, requests, plan, stageOneInit(init, n), stageOneNearest(init))
   const results = await pool.run(tasks)
-  const out = combineSlices(snapshot, requests, results, solverInit(init), init.twoPhase ?? true)
-  return { ...out, wallMs: performance.now() - t0 }
+  const out = combineSlices(snapshot, requests, results, solverInit(init), runsStageTwo(init, n))
+  return { ...out, planMs, wallMs: performance.now() - t0 }
 }

@@ -86,6 +86,8 @@ function summaryRow (s: GroupSummary): Record<string, unknown> {
     latency_all_mean_ms: m.allLatencyMean,
     energy_saved_frac: m.energySavedFrac,
     energy_saved_frac_mobile_b: m.energySavedFracMobileB,
+    energy_saved_offloaded_frac_mobile_b: m.energySavedOffloadedFracMobileB,
+    energy_saved_per_frame_mobile_b: m.energySavedPerFrameMobileB,
     energy_saved_mean_mj: m.energySavedMeanMJ,
     convergence_median_ms: s.convergenceMedianMs,
     convergence_mean_ms: m.convergenceMs,
@@ -112,7 +114,8 @@ function plots (name: string, mode: string, ss: readonly GroupSummary[]): Record
       [{ value: FASTEST_LOCAL_MS, label: 'fastest local MD (116 ms)' }]),
     energy: barChart(title('energy saved vs local execution'), 'saved (% of local energy)', groups, [
       { name: 'all MDs', color: PALETTE[2], values: ss.map((s) => 100 * s.mean.energySavedFrac) },
-      { name: 'Mobile_B (most power-hungry)', color: PALETTE[1], values: ss.map((s) => 100 * s.mean.energySavedFracMobileB) }
+      { name: 'Mobile_B (most power-hungry)', color: PALETTE[1], values: ss.map((s) => 100 * s.mean.energySavedFracMobileB) },
+      { name: 'Mobile_B offloaded, per frame, w x L', color: PALETTE[3], values: ss.map((s) => 100 * s.mean.energySavedPerFrameMobileB) }
     ]),
     convergence: barChart(title('solver convergence time (median)'), 'ms', groups, [
       { name: 'convergence', color: PALETTE[0], values: ss.map((s) => s.convergenceMedianMs) }

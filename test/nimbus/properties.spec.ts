@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
 import {
-  findClosestCloud, maxServableDevices, resolveOptions, solveNimbus, solveSliced, solveSlicedInWorkers, SliceWorkerPool,
+  findClosestCloud, maxServableDevices, planSlices, resolveOptions, solveNimbus, solveSliced, solveSlicedInWorkers, SliceWorkerPool,
   wifiCloudOption, wifiShareMbps, type Assignment, type InfrastructureSnapshot, type OffloadRequest, type SolveResult
 } from '../../protocols/index.js'
 import { randomInstance } from './fixtures.js'
@@ -115,6 +115,49 @@ describe('nimbus paper-mode properties', () => {
         const row = apOf.get(a.device)?.rttMs ?? []
         const cap = row.slice().sort((x, y) => x - y)[k - 1]
         assert.ok(row[snapshot.ens.findIndex((e) => e.id === a.en)] <= cap, `${a.device} on ${a.en ?? ''} is not among its ${k} nearest`)
+      }
+      checkInvariants(snapshot, requests, r)
+    })
+  })
+
+  it('planSlices nearest: every EN in exactly one slice; an AP goes to the slice holding its lowest-RTT EN', () => {
+    forSeeds((seed) => {
+      const { snapshot } = randomInstance(seed)
+      const count = 1 + (seed % 6)
+      const plan = planSlices(snapshot, count, { devices: 'nearest' })
+      const naive = planSlices(snapshot, count)
+      assert.deepEqual(plan.slices, naive.slices)
+      const enSlice = new Map<string, number>()
+      plan.slices.forEach((ids, s) => { for (const id of ids) { assert.ok(!enSlice.has(id), `${id} in two slices`); enSlice.set(id, s) } })
+      assert.equal(enSlice.size, snapshot.ens.length)
+      for (const ap of snapshot.aps) {
+        const best = ap.rttMs.indexOf(Math.min(...ap.rttMs))
+        assert.equal(plan.apSlice[ap.id], enSlice.get(snapshot.ens[best].id), `${ap.id}`)
+      }
+    })
+  })
+
+  it('2PMT stage 1 settles a device off the edge only when no EN hidden from it could serve it or beat the cloud', () => {
+    forSeeds((seed) => {
+      const { snapshot, requests } = randomInstance(seed)
+      const slices = 2 + (seed % 4)
+      const k = 1 + (seed % 5)
+      const plan = planSlices(snapshot, slices, { devices: 'nearest' })
+      const r = solveSliced(snapshot, requests, { slices: plan, stageOneNearest: k })
+      const enSlice = new Map(plan.slices.flatMap((ids, s) => ids.map((id): [string, number] => [id, s])))
+      const byDevice = new Map(requests.map((q) => [q.device, q]))
+      for (const a of r.assignments.filter((x) => x.stage === 1 && x.target !== 'edge')) {
+        const q = byDevice.get(a.device)
+        const ap = snapshot.aps.find((x) => x.id === q?.ap)
+        assert.ok(q !== undefined && ap !== undefined)
+        const cap = ap.rttMs.slice().sort((x, y) => x - y)[k - 1]
+        const tx = 8 * q.payloadKB / wifiShareMbps(ap.bandwidthMbps, ap.users, 'attached')
+        snapshot.ens.forEach((en, j) => {
+          if (enSlice.get(en.id) === plan.apSlice[ap.id] && ap.rttMs[j] <= cap) return
+          const floor = tx + ap.rttMs[j] + en.tetMs + Math.max(0, en.queue.slopeMs + en.queue.interceptMs)
+          assert.ok(floor >= q.epsT || (a.target === 'cloud' && a.latencyMs < floor),
+            `${a.device} settled ${a.target} in stage 1 though hidden ${en.id} could reach ${floor.toFixed(2)} ms (eps_t ${q.epsT.toFixed(2)})`)
+        })
       }
       checkInvariants(snapshot, requests, r)
     })

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { createNimbusRng } from '../../protocols/index.js'
 import {
-  activeApCount, generateInstance, loadNimbusData, parseNimbusArgs, runNimbusCli
+  activeApCount, generateInstance, loadNimbusData, measureRun, parseNimbusArgs, runNimbusCli, type Instance
 } from '../../sim-net/nimbus/index.js'
 
 const DATA = '../shared/data/nimbus'
@@ -16,6 +16,26 @@ function capture (): { io: { stdout: (t: string) => void, stderr: (t: string) =>
   const err: string[] = []
   return { io: { stdout: (t) => { out.push(t) }, stderr: (t) => { err.push(t) } }, out, err }
 }
+
+describe('nimbus simulator metrics', () => {
+  it('energy: eq. 4.2 per offloaded device, per frame with the whole latency, and over all devices', () => {
+    const base = { ap: 'a', epsB: 3180, payloadKB: 330, localLatencyMs: 116, localEnergyMJ: 3180 }
+    const inst: Instance = {
+      snapshot: { ens: [], aps: [], clouds: [] },
+      requests: [{ device: 'b1', epsT: 100, ...base }, { device: 'b2', epsT: 100, ...base }],
+      profiles: new Map([['b1', 'Mobile_B'], ['b2', 'Mobile_B']])
+    }
+    const m = measureRun(inst, [
+      { device: 'b1', target: 'edge', en: 't1-0', networkMs: 20, inferenceMs: 30, latencyMs: 50, energyMJ: 20 * 1.21, epsT: 100 },
+      { device: 'b2', target: 'local', networkMs: 0, inferenceMs: 116, latencyMs: 116, energyMJ: 3180, epsT: 100 }
+    ], 0)
+    const close = (a: number, b: number): void => { assert.ok(Math.abs(a - b) < 1e-9, `${a} != ${b}`) }
+    close(m.energySavedOffloadedFracMobileB, 1 - 24.2 / 3180)
+    // one frame at 10 FPS costs 318 mJ locally; offloaded, 1.21 mJ/ms for L = 50 ms
+    close(m.energySavedPerFrameMobileB, 1 - 1.21 * 50 / 318)
+    close(m.energySavedFracMobileB, 1 - (24.2 + 3180) / 6360)
+  })
+})
 
 describe('nimbus simulator data', () => {
   it('fails with a typed error naming the missing directory', () => {

@@ -143,10 +143,19 @@ describe('nimbus paper mode (ST)', () => {
     assert.ok(n.assignments.every((a) => a.latencyMs <= a.epsT || a.target === 'local'))
   })
 
-  it('cloudWhenFaster sends a device to a faster feasible cloud', () => {
-    const r = solveNimbus(twoEns(), [req('d1', { cloudRttMs: { c1: 1 } })], { cloudWhenFaster: true })
+  it('cloudWhenFaster (default) sends a device to a faster feasible cloud; off = Algorithm 1 edge-first', () => {
+    // e1: L = 1 + 5 + 10 = 16; cloud: 1 + 1.2 * 1 + 5 = 7.2
+    const r = solveNimbus(twoEns(), [req('d1', { cloudRttMs: { c1: 1 } })])
     assert.equal(get(r, 'd1').target, 'cloud')
-    assert.equal(get(solveNimbus(twoEns(), [req('d1', { cloudRttMs: { c1: 1 } })]), 'd1').target, 'edge')
+    assert.equal(get(solveNimbus(twoEns(), [req('d1', { cloudRttMs: { c1: 1 } })], { cloudWhenFaster: false }), 'd1').target, 'edge')
+    // a slower cloud does not take it
+    assert.equal(get(solveNimbus(twoEns(), [req('d1', { cloudRttMs: { c1: 9 } })]), 'd1').target, 'edge')
+  })
+
+  it('without Failover (2PMT stage 1) a device whose cloud is faster stays a leftover, not a cloud placement', () => {
+    const r = solveNimbus(twoEns(), [req('d1', { cloudRttMs: { c1: 1 } })], { cloudFailover: false })
+    assert.equal(get(r, 'd1').target, 'local')
+    assert.deepEqual(r.leftovers, ['d1'])
   })
 
   it('rejects bad input with a typed error naming the field', () => {
