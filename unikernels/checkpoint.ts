@@ -1,32 +1,35 @@
 /**
  * Checkpoint codec: a stateful EF's whole state after an atomic step, and the delta
- * between two such states. Hand-written and versioned (format 2) because the protobuf
- * form spent most of its bytes on field tags, lengths and the 32-byte image hash: the
- * counter's state went from 154 bytes (format 1) to about 70 here, and a delta after a
- * few steps is about 35.
+ * between two such states. Hand-written and versioned (format 3) because the protobuf
+ * form spent most of its bytes on field tags, lengths, names and the 32-byte image hash:
+ * the counter's state went from 154 bytes (format 1) to about 70 (format 2) and to about
+ * 36 in the compact form here; a delta after a few steps is about 25.
  *
- * Checkpoint, format 2:
- *   u8      version = 2
+ * Checkpoint, format 3:
+ *   u8      version = 3
  *   u8      flags: 1 terminated, 2 has next step, 4 has last step, 8 short image ref,
- *           16 clock is a float (otherwise a varint of whole ms); other bits are refused
+ *           16 clock is a float (otherwise a varint of whole ms), 32 no clock; other bits are refused
  *   image   short ref: the first 4 bytes of the image's sha256 | full: 32-byte sha256, string name
  *   varint  steps completed since the first boot
  *   varint  output sequence (of the next output)
- *   clock   varint ms | f64 little endian
- *   string  next step (flag 2), string last step (flag 4)       (string = varint length + UTF-8)
+ *   clock   varint ms | f64 little endian | nothing (flag 32)
+ *   name    next step (flag 2), name last step (flag 4)
  *   varint  Unimem entries, then per entry in key order:
- *           varint (key length << 3 | value tag), key UTF-8, value payload (see unimem.ts)
+ *           varint (name ref << 3 | value tag), [key UTF-8 string when ref = 0], value payload (see unimem.ts)
+ * A name ref is a varint: 0 = a string (varint length + UTF-8) follows, k = names[k - 1] of
+ * the name table the receiver knows (the instance descriptor's: Unimem keys and step names).
  *
- * A short image ref is for a receiver that knows the image already (the instance
- * descriptor travels with the checkpoint): decodeCheckpoint then takes { image } and
- * refuses a ref that is not the prefix of that image's hash.
+ * The compact form (what replicas store and full transfers carry) uses a short image ref,
+ * the name table and no clock (a resumed EF runs on its new host's clock; nothing restores
+ * it): decodeCheckpoint then takes { image, names } and refuses a ref that is not the
+ * prefix of that image's hash. The self-describing form (default) needs no context.
  *
- * Delta, format 2 (applies to exactly one base state, which the receiver names by its
+ * Delta, format 3 (applies to exactly one base state, which the receiver names by its
  * (epoch, step sequence) elsewhere):
- *   u8      version = 2
- *   u8      flags: 1 terminated, 2 has next step, 4 has last step, 16 clock is a float
+ *   u8      version = 3
+ *   u8      flags: 1 terminated, 2 has next step, 4 has last step, 16 clock is a float, 32 no clock
  *   zigzag  steps - base steps; zigzag output sequence - base output sequence
- *   clock   zigzag (clock - base clock) | f64
+ *   clock   zigzag (clock - base clock) | f64 | nothing (flag 32: the result keeps the base's)
  *   step    per present step: varint 0 = a string follows, 1 = base's next step, 2 = base's last step
  *   varint  changed entries, each: varint (ref << 3 | tag), ref 0 = new key (string follows),
  *           ref k = the base's k-th key (1-based, key order); value payload
@@ -38,7 +41,7 @@ import { ByteReader, ByteWriter, Unimem, compactTag, readCompactPayload, sameVal
 import type { UnimemValue } from './unimem.js'
 
 /** Version byte of the checkpoint and delta encodings. */
-export const CHECKPOINT_FORMAT = 2
+export const CHECKPOINT_FORMAT = 3
 /** Bytes of the image hash a short reference keeps. */
 export const SHORT_IMAGE_REF_BYTES = 4
 
@@ -47,7 +50,10 @@ const HAS_NEXT = 2
 const HAS_LAST = 4
 const SHORT_REF = 8
 const FLOAT_CLOCK = 16
-const KNOWN_FLAGS = TERMINATED | HAS_NEXT | HAS_LAST | SHORT_REF | FLOAT_CLOCK
+const NO_CLOCK = 32
+const KNOWN_FLAGS = TERMINATED | HAS_NEXT | HAS_LAST | SHORT_REF | FLOAT_CLOCK | NO_CLOCK
+/** Entries of a name table a checkpoint may refer to (keeps every ref a small varint). */
+export const MAX_CHECKPOINT_NAMES = 256
 
 export interface CheckpointState {
   /** Hex sha256 of the image this state belongs to. */
@@ -76,11 +82,37 @@ export interface KnownImage {
 export interface EncodeCheckpointOptions {
   /** Write a 4-byte image reference instead of the full hash and name @default false */
   shortImageRef?: boolean
+  /** Name table: keys and step names found here are written as their 1-based index @default [] */
+  names?: readonly string[]
+  /** Leave the clock out (decodes as 0) @default false */
+  omitClock?: boolean
 }
 
 export interface DecodeCheckpointOptions {
   /** Needed for a checkpoint with a short image reference; verified against it. */
   image?: KnownImage
+  /** The name table the checkpoint was encoded with; needed when it refers to names. */
+  names?: readonly string[]
+}
+
+/** Index lookup of a name table (1-based refs). */
+function nameIndex (names: readonly string[] | undefined): Map<string, number> {
+  const index = new Map<string, number>()
+  if (names === undefined) return index
+  for (let i = 0; i < names.length && i < MAX_CHECKPOINT_NAMES; i++) if (!index.has(names[i])) index.set(names[i], i + 1)
+  return index
+}
+
+function writeNameRef (w: ByteWriter, name: string, index: Map<string, number>): void {
+  const ref = index.get(name)
+  if (ref === undefined) { w.varint(0); w.string(name) } else w.varint(ref)
+}
+
+function resolveName (r: ByteReader, ref: number, names: readonly string[] | undefined, what: string): string {
+  if (ref === 0) return r.string(what)
+  const name = names !== undefined && ref <= Math.min(names.length, MAX_CHECKPOINT_NAMES) ? names[ref - 1] : undefined
+  if (name === undefined) throw new CheckpointError(`checkpoint: ${what} refers to name ${ref}, the name table has ${names?.length ?? 0}`)
+  return name
 }
 
 const isWholeMs = (x: number): boolean => Number.isSafeInteger(x) && x >= 0
@@ -96,11 +128,13 @@ export function encodeCheckpoint (state: CheckpointState, options: EncodeCheckpo
   const hash = Buffer.from(state.imageHash, 'hex')
   if (hash.length !== 32) throw new CheckpointError(`checkpoint: imageHash "${state.imageHash.slice(0, 16)}" is not a hex sha256`)
   const short = options.shortImageRef === true
-  const floatClock = !isWholeMs(state.clock)
+  const noClock = options.omitClock === true
+  const floatClock = !noClock && !isWholeMs(state.clock)
+  const index = nameIndex(options.names)
   const w = new ByteWriter()
   w.u8(CHECKPOINT_FORMAT)
   w.u8((state.terminated ? TERMINATED : 0) | (state.step !== undefined ? HAS_NEXT : 0) | (state.lastStep !== undefined ? HAS_LAST : 0) |
-    (short ? SHORT_REF : 0) | (floatClock ? FLOAT_CLOCK : 0))
+    (short ? SHORT_REF : 0) | (floatClock ? FLOAT_CLOCK : 0) | (noClock ? NO_CLOCK : 0))
   if (short) {
     w.bytes(hash.subarray(0, SHORT_IMAGE_REF_BYTES))
   } else {
@@ -110,16 +144,16 @@ export function encodeCheckpoint (state: CheckpointState, options: EncodeCheckpo
   w.varint(checkCounter(state.steps, 'steps'))
   w.varint(checkCounter(state.outputSeq, 'outputSeq'))
   if (floatClock) w.f64(state.clock)
-  else w.varint(state.clock)
-  if (state.step !== undefined) w.string(state.step)
-  if (state.lastStep !== undefined) w.string(state.lastStep)
+  else if (!noClock) w.varint(state.clock)
+  if (state.step !== undefined) writeNameRef(w, state.step, index)
+  if (state.lastStep !== undefined) writeNameRef(w, state.lastStep, index)
   const entries = Unimem.fromEntries(state.unimem).entries()
   w.varint(entries.length)
   for (const [key, value] of entries) {
-    const k = Buffer.from(key, 'utf8')
     const tag = compactTag(value)
-    w.varint(k.length * 8 + tag)
-    w.bytes(k)
+    const ref = index.get(key) ?? 0
+    w.varint(ref * 8 + tag)
+    if (ref === 0) w.string(key)
     writeCompactPayload(w, value, tag)
   }
   return w.finish()
@@ -151,6 +185,7 @@ function readHeader (r: ByteReader, what: string): number {
   const flags = r.u8(`${what} flags`)
   if ((flags & ~KNOWN_FLAGS) !== 0) throw new CheckpointError(`${what}: unknown flags 0x${flags.toString(16)}`)
   if ((flags & TERMINATED) !== 0 && (flags & HAS_NEXT) !== 0) throw new CheckpointError(`${what}: terminated, yet names a next step`)
+  if ((flags & NO_CLOCK) !== 0 && (flags & FLOAT_CLOCK) !== 0) throw new CheckpointError(`${what}: no clock, yet a float clock`)
   return flags
 }
 
@@ -170,14 +205,14 @@ function readCheckpoint (r: ByteReader, options: DecodeCheckpointOptions): Check
   const image = readImage(r, flags, options.image)
   const steps = r.varint('steps')
   const outputSeq = r.varint('outputSeq')
-  const clock = (flags & FLOAT_CLOCK) !== 0 ? r.f64('clock') : r.varint('clock')
-  const step = (flags & HAS_NEXT) !== 0 ? r.string('step') : undefined
-  const lastStep = (flags & HAS_LAST) !== 0 ? r.string('lastStep') : undefined
+  const clock = (flags & NO_CLOCK) !== 0 ? 0 : (flags & FLOAT_CLOCK) !== 0 ? r.f64('clock') : r.varint('clock')
+  const step = (flags & HAS_NEXT) !== 0 ? resolveName(r, r.varint('step'), options.names, 'step') : undefined
+  const lastStep = (flags & HAS_LAST) !== 0 ? resolveName(r, r.varint('lastStep'), options.names, 'lastStep') : undefined
   const n = r.count('unimem entries', MAX_UNIMEM_ENTRIES, 2)
   const unimem: Array<[string, UnimemValue]> = []
   for (let i = 0; i < n; i++) {
     const h = r.varint(`unimem[${i}] header`)
-    const key = Buffer.from(r.bytes(Math.floor(h / 8), `unimem[${i}] key`)).toString('utf8')
+    const key = resolveName(r, Math.floor(h / 8), options.names, `unimem[${i}] key`)
     const prev = unimem.at(-1)?.[0]
     if (prev !== undefined && !(prev < key)) throw new CheckpointError(`checkpoint: unimem key "${key}" out of order after "${prev}"`)
     unimem.push([key, readCompactPayload(r, h % 8, `unimem["${key}"]`)])
@@ -199,16 +234,18 @@ function readStepRef (r: ByteReader, base: CheckpointState, what: string): strin
   return name
 }
 
-/** The delta that turns `base` into `next` (both of the same image). */
-export function encodeCheckpointDelta (base: CheckpointState, next: CheckpointState): Uint8Array {
-  const floatClock = !isWholeMs(next.clock) || !isWholeMs(base.clock)
+/** The delta that turns `base` into `next` (both of the same image); `omitClock` leaves the clock out. */
+export function encodeCheckpointDelta (base: CheckpointState, next: CheckpointState, options: { omitClock?: boolean } = {}): Uint8Array {
+  const noClock = options.omitClock === true
+  const floatClock = !noClock && (!isWholeMs(next.clock) || !isWholeMs(base.clock))
   const w = new ByteWriter()
   w.u8(CHECKPOINT_FORMAT)
-  w.u8((next.terminated ? TERMINATED : 0) | (next.step !== undefined ? HAS_NEXT : 0) | (next.lastStep !== undefined ? HAS_LAST : 0) | (floatClock ? FLOAT_CLOCK : 0))
+  w.u8((next.terminated ? TERMINATED : 0) | (next.step !== undefined ? HAS_NEXT : 0) | (next.lastStep !== undefined ? HAS_LAST : 0) |
+    (floatClock ? FLOAT_CLOCK : 0) | (noClock ? NO_CLOCK : 0))
   w.varint(zig(checkCounter(next.steps, 'steps') - base.steps))
   w.varint(zig(checkCounter(next.outputSeq, 'outputSeq') - base.outputSeq))
   if (floatClock) w.f64(next.clock)
-  else w.varint(zig(next.clock - base.clock))
+  else if (!noClock) w.varint(zig(next.clock - base.clock))
   if (next.step !== undefined) writeStepRef(w, next.step, base)
   if (next.lastStep !== undefined) writeStepRef(w, next.lastStep, base)
   const baseIndex = new Map(base.unimem.map(([k], i) => [k, i]))
@@ -245,7 +282,7 @@ function readDelta (r: ByteReader, base: CheckpointState): CheckpointState {
   if ((flags & SHORT_REF) !== 0) throw new CheckpointError('checkpoint delta: flag 8 (short image ref) has no meaning in a delta')
   const steps = checkCounter(base.steps + unzig(r.varint('steps')), 'steps')
   const outputSeq = checkCounter(base.outputSeq + unzig(r.varint('outputSeq')), 'outputSeq')
-  const clock = (flags & FLOAT_CLOCK) !== 0 ? r.f64('clock') : base.clock + unzig(r.varint('clock'))
+  const clock = (flags & NO_CLOCK) !== 0 ? base.clock : (flags & FLOAT_CLOCK) !== 0 ? r.f64('clock') : base.clock + unzig(r.varint('clock'))
   const step = (flags & HAS_NEXT) !== 0 ? readStepRef(r, base, 'step') : undefined
   const lastStep = (flags & HAS_LAST) !== 0 ? readStepRef(r, base, 'lastStep') : undefined
   const unimem = new Map(base.unimem)

@@ -4,7 +4,7 @@
  *   checkpoints:
  *     replicas: 2          # k replica peers per EF instance
  *     quorum: 1            # replica acks an output waits for; 0 = asynchronous
- *     stepIntervalMs: 100  # pause between steps of a hosted step-graph EF
+ *     stepIntervalMs: 100  # pacing of a hosted step-graph EF: a step starts at most this often
  *     controlPort: 0       # loopback control API for `ecco-peer ef` / `drain`; 0 = any free port
  *     catalogue: dist/unikernels/images
  *     gcAfterMs: 60000     # drop a replica copy this long after a newer epoch superseded it

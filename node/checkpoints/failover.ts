@@ -5,9 +5,8 @@
  * fetches the newest checkpoint from the other holders, bumps the epoch in the holders
  * CRDT (fencing the old copy) and resumes the EF from it.
  */
-import { CheckpointMessage, chooseResumer, claimWins, fromWireCheckpoint, type EpochClaim, type ReplicaRecord } from '../../protocols/index.js'
-import { decodeCheckpoint } from '../../unikernels/index.js'
-import { snapshotOf } from './host.js'
+import { CheckpointMessage, chooseResumer, claimWins, decodeWireCheckpoint, type EpochClaim, type InstanceDescriptor, type ReplicaRecord } from '../../protocols/index.js'
+import { encodeCheckpoint, type CheckpointState } from '../../unikernels/index.js'
 import { newer, versionOf } from './replica-store.js'
 import type { CheckpointService } from './service.js'
 
@@ -53,23 +52,27 @@ export function reconcile (svc: CheckpointService): void {
   }
 }
 
-async function newest (svc: CheckpointService, instance: string, others: string[]): Promise<ReplicaRecord | undefined> {
-  let best = svc.replicas.get(instance)
+interface Newest { record: ReplicaRecord, descriptor: InstanceDescriptor, state: CheckpointState }
+
+async function newest (svc: CheckpointService, instance: string, others: string[]): Promise<Newest | undefined> {
+  const local = svc.replicas.get(instance)
+  const localState = svc.replicas.state(instance)
+  let best: Newest | undefined = local?.descriptor === undefined || localState === undefined ? undefined : { record: local, descriptor: local.descriptor, state: localState }
   const answers = await Promise.allSettled(others.map(async (p) => await svc.network.request(p, { kind: CheckpointMessage.Kind.FETCH, instance }, { timeoutMs: FETCH_TIMEOUT_MS })))
   for (const a of answers) {
     if (a.status !== 'fulfilled') continue
     const m = a.value
     const descriptor = m.descriptor
     if (descriptor === undefined) continue
-    let checkpoint: Uint8Array
+    let state: CheckpointState
     try {
-      checkpoint = fromWireCheckpoint(m.checkpoint, descriptor)
+      state = decodeWireCheckpoint(m.checkpoint, descriptor)
     } catch (err) {
       svc.log.warn('fetched checkpoint does not decode', { instance, error: err })
       continue
     }
-    const r: ReplicaRecord = { instance, epoch: m.epoch, seq: m.seq, descriptor, checkpoint, outbox: m.outputs, replicaSet: m.replicaSet, host: m.reason, storedAt: Date.now() }
-    if (best === undefined || newer(versionOf(r), versionOf(best))) best = r
+    const r: ReplicaRecord = { instance, epoch: m.epoch, seq: m.seq, descriptor, checkpoint: m.checkpoint, outbox: m.outputs, replicaSet: m.replicaSet, host: m.reason, storedAt: Date.now() }
+    if (best === undefined || newer(versionOf(r), versionOf(best.record))) best = { record: r, descriptor, state }
   }
   return best
 }
@@ -80,21 +83,23 @@ async function takeOver (svc: CheckpointService, instance: string, gone: EpochCl
   // boot while the other holders answer: both take milliseconds, not one after the other
   const booting = svc.sandboxFor(local.descriptor)
   booting.catch(() => {})
-  const best = await newest(svc, instance, others)
+  const found = await newest(svc, instance, others)
   const sandbox = await booting
   try {
     const now = svc.holders.current(instance)
     // someone else resumed meanwhile and is alive, or the EF had finished: nothing to do
-    if (best?.descriptor === undefined || (now !== undefined && now.epoch > gone.epoch && now.host !== svc.self && svc.isLive(now.host)) || decodeCheckpoint(best.checkpoint).terminated) {
+    if (found === undefined || (now !== undefined && now.epoch > gone.epoch && now.host !== svc.self && svc.isLive(now.host)) || found.state.terminated) {
       await sandbox.stop()
       return
     }
+    const best = found.record
     const epoch = Math.max(gone.epoch, Number(best.epoch), now?.epoch ?? 0) + 1
     svc.claim(instance, epoch)
-    await sandbox.resume(best.checkpoint)
-    const snapshot = snapshotOf(best.checkpoint, best.outbox)
+    const bytes = encodeCheckpoint(found.state)
+    await sandbox.resume(bytes)
+    const snapshot = { seq: found.state.steps, bytes, state: found.state, outbox: best.outbox }
     const peers = best.replicaSet.filter((p) => p !== svc.self)
-    svc.host(best.descriptor, epoch, sandbox, { outbox: best.outbox, replicaSet: peers, base: { epoch: Number(best.epoch), snapshot, peers } })
+    svc.host(found.descriptor, epoch, sandbox, { outbox: best.outbox, replicaSet: peers, base: { epoch: Number(best.epoch), snapshot, peers } })
     svc.counters.failovers++
     svc.log.info('resumed EF after failover', { instance, epoch, seq: Number(best.seq), from: gone.host })
     svc.safeDispatchEvent('ef:resumed', { detail: { instance, epoch, cause: 'failover', seq: Number(best.seq), at: Date.now() } })

@@ -1,15 +1,15 @@
 /**
- * Answers to `/ecco/checkpoint/2.0.0` requests, one handler per message kind:
+ * Answers to `/ecco/checkpoint/3.0.0` requests, one handler per message kind:
  * STORE (replica), FETCH (replica, for a resumer), OUTPUT (sink), PREPARE and
  * TRANSFER (migration target). Every handler fences: a request from an epoch older
  * than the current one is answered FENCED, which stops the sender's copy.
  */
 import {
-  CheckpointMessage, CheckpointNotFoundError, FencedError, NeedFullCheckpointError, applyDelta, claimWins, fromWireCheckpoint, wireCheckpoint,
+  CheckpointMessage, CheckpointNotFoundError, FencedError, NeedFullCheckpointError, applyDeltaToState, claimWins, decodeWireCheckpoint, wireCheckpoint,
   type CheckpointRequestHandler, type InstanceDescriptor, type ReplicaRecord
 } from '../../protocols/index.js'
-import { decodeCheckpoint } from '../../unikernels/index.js'
-import { snapshotOf } from './host.js'
+import { encodeCheckpoint, type CheckpointState } from '../../unikernels/index.js'
+import type { CheckpointSnapshot } from './host.js'
 import type { CheckpointService } from './service.js'
 
 type Answer = Awaited<ReturnType<CheckpointRequestHandler>>
@@ -25,18 +25,25 @@ export function checkEpoch (svc: CheckpointService, instance: string, epoch: num
   if (epoch < storedEpoch) throw new FencedError(`${instance}: epoch ${epoch} is behind stored epoch ${storedEpoch}`, storedEpoch)
 }
 
-/** The self-describing checkpoint a STORE or TRANSFER carries, rebuilt from a delta when needed. */
-function fullCheckpoint (svc: CheckpointService, msg: CheckpointMessage, descriptor: InstanceDescriptor): Uint8Array {
+/**
+ * The state a STORE or TRANSFER carries, rebuilt from a delta against the record held
+ * here when needed, and the compact checkpoint to store next to `descriptor`.
+ */
+function receivedState (svc: CheckpointService, msg: CheckpointMessage, descriptor: InstanceDescriptor): { state: CheckpointState, checkpoint: Uint8Array } {
   if (msg.delta === undefined) {
     if (msg.checkpoint.byteLength === 0) throw new NeedFullCheckpointError('no checkpoint and no delta')
-    return fromWireCheckpoint(msg.checkpoint, descriptor)
+    // refuses a checkpoint of another image, or one that does not decode
+    const state = decodeWireCheckpoint(msg.checkpoint, descriptor)
+    return { state, checkpoint: msg.descriptor === undefined ? wireCheckpoint(state, descriptor) : msg.checkpoint }
   }
-  const base = svc.replicas.get(msg.instance)
   const d = msg.delta
-  if (base === undefined || base.epoch !== d.baseEpoch || base.seq !== d.baseSeq) {
-    throw new NeedFullCheckpointError(`holds ${base === undefined ? 'nothing' : `(${base.epoch}, ${base.seq})`}, delta is against (${d.baseEpoch}, ${d.baseSeq})`)
+  const baseState = svc.replicas.stateAt(msg.instance, { epoch: Number(d.baseEpoch), seq: Number(d.baseSeq) })
+  if (baseState === undefined) {
+    const have = svc.replicas.version(msg.instance)
+    throw new NeedFullCheckpointError(`holds ${have === undefined ? 'nothing' : `(${have.epoch}, ${have.seq})`}, delta is against (${d.baseEpoch}, ${d.baseSeq})`)
   }
-  return applyDelta(base.checkpoint, d)
+  const state = applyDeltaToState(baseState, d)
+  return { state, checkpoint: wireCheckpoint(state, descriptor) }
 }
 
 async function onStore (svc: CheckpointService, msg: CheckpointMessage, from: string): Promise<Answer> {
@@ -50,19 +57,21 @@ async function onStore (svc: CheckpointService, msg: CheckpointMessage, from: st
   }
   const descriptor = msg.descriptor ?? svc.replicas.get(msg.instance)?.descriptor
   if (descriptor === undefined) throw new NeedFullCheckpointError('no descriptor for the instance')
+  const { state, checkpoint } = receivedState(svc, msg, descriptor)
   const record: ReplicaRecord = {
     instance: msg.instance,
     epoch: msg.epoch,
     seq: msg.seq,
     descriptor,
-    checkpoint: fullCheckpoint(svc, msg, descriptor),
+    checkpoint,
     outbox: msg.outputs,
     replicaSet: msg.replicaSet,
     host: from,
     storedAt: Date.now(),
     marks: msg.marks
   }
-  await svc.replicas.put(record)
+  // held in memory with its write queued: the ack does not wait for the disk (replica-store.ts)
+  svc.replicas.hold(record, state).written.catch((err: Error) => { svc.log.error('replica write failed', { instance: msg.instance, error: err }) })
   svc.counters.stored++
   // a pipeline stage resumes where its pipeline places it, not necessarily here
   if (descriptor.stage === undefined) svc.warm(descriptor)
@@ -79,7 +88,7 @@ async function onFetch (svc: CheckpointService, msg: CheckpointMessage, from: st
   }
   const r = svc.replicas.get(msg.instance)
   if (r === undefined) throw new CheckpointNotFoundError(`${msg.instance}: no checkpoint here`)
-  return { kind: CheckpointMessage.Kind.STATE, epoch: r.epoch, seq: r.seq, descriptor: r.descriptor, checkpoint: wireCheckpoint(decodeCheckpoint(r.checkpoint)), outputs: r.outbox, replicaSet: r.replicaSet, reason: r.host, marks: r.marks }
+  return { kind: CheckpointMessage.Kind.STATE, epoch: r.epoch, seq: r.seq, descriptor: r.descriptor, checkpoint: r.checkpoint, outputs: r.outbox, replicaSet: r.replicaSet, reason: r.host, marks: r.marks }
 }
 
 async function onOutput (svc: CheckpointService, msg: CheckpointMessage, from: string): Promise<Answer> {
@@ -103,7 +112,8 @@ async function onTransfer (svc: CheckpointService, msg: CheckpointMessage, from:
   if (current !== undefined && current.epoch >= epoch) throw new FencedError(`${msg.instance}: epoch ${epoch} is not newer than ${current.epoch}`, current.epoch)
   const descriptor = msg.descriptor ?? svc.replicas.get(msg.instance)?.descriptor
   if (descriptor === undefined) throw new NeedFullCheckpointError('no descriptor for the instance')
-  const checkpoint = fullCheckpoint(svc, msg, descriptor)
+  const { state } = receivedState(svc, msg, descriptor)
+  const checkpoint = encodeCheckpoint(state)
   const sandbox = await svc.sandboxFor(descriptor)
   try {
     await sandbox.resume(checkpoint)
@@ -111,7 +121,7 @@ async function onTransfer (svc: CheckpointService, msg: CheckpointMessage, from:
     await sandbox.stop().catch(() => {})
     throw err
   }
-  const snapshot = snapshotOf(checkpoint, msg.outputs)
+  const snapshot: CheckpointSnapshot = { seq: state.steps, bytes: checkpoint, state, outbox: msg.outputs }
   // the source's replicas hold its epoch (this one minus one): deltas to them may apply
   const prevEpoch = epoch - 1
   svc.host(descriptor, epoch, sandbox, {

@@ -142,16 +142,21 @@ export class HostedInstance {
       this.latest = first
       this.refreshReplicas()
     }
+    // a step starts at most every stepIntervalMs: a resumed EF, paused by the migration already, steps at once
+    let lastStepAt: number | undefined
     while (this.status === 'running') {
       if (this.descriptor.sink !== '' && this.outbox.length >= this.tuning.maxOutbox) {
         await new Promise<void>((resolve) => { this.outboxWaiters.push(resolve) })
         continue
       }
+      const wait = lastStepAt === undefined ? 0 : lastStepAt + this.descriptor.stepIntervalMs - performance.now()
+      if (wait >= 0.5) await this.pause(wait)
+      if (this.status !== 'running') break
+      lastStepAt = performance.now()
       const r = await this.sandbox.steps(1)
       this.stepsSinceCheckpoint++
       if (r.outputs.length > 0 || r.terminated || this.stepsSinceCheckpoint >= this.tuning.maxStepsBetweenCheckpoints) await this.commit(r.outputs)
       if (r.terminated) { await this.finish('terminated'); return }
-      if (this.descriptor.stepIntervalMs > 0) await this.pause(this.descriptor.stepIntervalMs)
     }
   }
 
@@ -280,8 +285,8 @@ export class HostedInstance {
       replicaSet: this.replicaSet
     }
     if (a === undefined) {
+      msg.checkpoint = wireCheckpoint(snap.state, this.descriptor)
       msg.descriptor = this.descriptor
-      msg.checkpoint = wireCheckpoint(snap.state)
     } else {
       msg.delta = makeDelta(a.state, snap.state, a.epoch, a.seq)
     }
@@ -339,7 +344,11 @@ export class HostedInstance {
     return r.highWater
   }
 
-  /** Stops stepping at a step boundary and returns the final checkpoint (live migration). */
+  /**
+   * Stops stepping at a step boundary; the final checkpoint (live migration) is the newest
+   * committed one: steps after it emitted nothing, the target runs them again as after a
+   * failover, and the replicas hold it already (deltas apply, no worker round trip).
+   */
   async suspend (): Promise<CheckpointSnapshot> {
     if (this.status !== 'running') throw new Error(`${this.instance}: cannot suspend, it is ${this.status}`)
     this.status = 'suspended'
@@ -348,9 +357,8 @@ export class HostedInstance {
     await this.loopDone
     // fenced meanwhile (a replica resumed it after missed heartbeats): its sandbox is stopped
     if (this.status !== 'suspended') throw new FencedError(`${this.instance}: ${this.status} while suspending`, this.epoch)
-    // no step since the last checkpoint: it is the final one, no round trip to the worker
     const latest = this.latest
-    const snap = this.stepsSinceCheckpoint === 0 && latest !== undefined
+    const snap = latest !== undefined
       ? { ...latest, outbox: [...this.outbox] }
       : snapshotOf(await this.sandbox.suspend(), [...this.outbox])
     this.ctx.onStatus(this.instance, 'suspended', this.epoch)

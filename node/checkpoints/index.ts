@@ -124,7 +124,7 @@ export class CheckpointsFeature implements PeerFeature {
       counter('ecco_ef_fenced_total', 'EF copies stopped here because a newer epoch exists', svc.counters.fenced),
       counter('ecco_ef_migrations_total', 'Live migrations by direction', [{ labels: { direction: 'in' }, value: svc.counters.migrationsIn }, { labels: { direction: 'out' }, value: svc.counters.migrationsOut }]),
       counter('ecco_ef_outputs_released_total', 'EF outputs released after output commit', svc.counters.released),
-      counter('ecco_checkpoint_bytes_total', 'Bytes on /ecco/checkpoint/2.0.0', [{ labels: { direction: 'out' }, value: n.bytesOut }, { labels: { direction: 'in' }, value: n.bytesIn }]),
+      counter('ecco_checkpoint_bytes_total', 'Bytes on /ecco/checkpoint/3.0.0', [{ labels: { direction: 'out' }, value: n.bytesOut }, { labels: { direction: 'in' }, value: n.bytesIn }]),
       counter('ecco_checkpoint_invalid_messages_total', 'Checkpoint messages dropped as invalid', n.invalidMessages)
     ]
   }

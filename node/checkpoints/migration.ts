@@ -5,7 +5,7 @@
  * pre-copy (a few dozen bytes for the counter), and the target resumes at the next epoch.
  * Drain migrates every hosted instance away and withdraws the checkpoint role.
  */
-import { CheckpointMessage, FencedError, NeedFullCheckpointError, checkpointMessage, makeDelta, orderByDistance, wireCheckpoint } from '../../protocols/index.js'
+import { CheckpointMessage, FencedError, NeedFullCheckpointError, makeDelta, orderByDistance, wireCheckpoint } from '../../protocols/index.js'
 import type { HostedInstance } from './host.js'
 import type { CheckpointService } from './service.js'
 
@@ -49,8 +49,8 @@ function transferMessage (h: HostedInstance, to: string, snap: Awaited<ReturnTyp
   if (!full && acked !== undefined && acked.epoch === h.epoch) {
     msg.delta = makeDelta(acked.state, snap.state, acked.epoch, acked.seq)
   } else {
+    msg.checkpoint = wireCheckpoint(snap.state, h.descriptor)
     msg.descriptor = h.descriptor
-    msg.checkpoint = wireCheckpoint(snap.state)
   }
   return msg
 }
@@ -70,8 +70,8 @@ async function precopy (svc: CheckpointService, h: HostedInstance, to: string): 
     seq: BigInt(snap.seq),
     outputs: snap.outbox,
     replicaSet: h.replicaSet,
-    descriptor: h.descriptor,
-    checkpoint: wireCheckpoint(snap.state)
+    checkpoint: wireCheckpoint(snap.state, h.descriptor),
+    descriptor: h.descriptor
   }, { timeoutMs: svc.tuning.requestTimeoutMs })
   if (link.acked === undefined || link.acked.epoch !== h.epoch || link.acked.seq < snap.seq) link.acked = { epoch: h.epoch, seq: snap.seq, state: snap.state }
   h.links.set(to, link)
@@ -93,13 +93,14 @@ export async function migrate (svc: CheckpointService, instance: string, to: str
   const snap = await h.suspend()
   const tTransfer = performance.now()
   let msg = transferMessage(h, to, snap, false)
+  const sent = { bytes: 0 }
   try {
     try {
-      await svc.network.request(to, msg, { timeoutMs: 10_000 })
+      await svc.network.request(to, msg, { timeoutMs: 10_000, sent })
     } catch (err) {
       if (!(err instanceof NeedFullCheckpointError)) throw err
       msg = transferMessage(h, to, snap, true)
-      await svc.network.request(to, msg, { timeoutMs: 10_000 })
+      await svc.network.request(to, msg, { timeoutMs: 10_000, sent })
     }
   } catch (err) {
     if (err instanceof FencedError) h.fence(err.currentEpoch)
@@ -118,7 +119,7 @@ export async function migrate (svc: CheckpointService, instance: string, to: str
     pausedMs: tDone - tSuspend,
     totalMs: tDone - t0,
     phases: { prepareMs: tSuspend - t0, suspendMs: tTransfer - tSuspend, transferMs: tDone - tTransfer },
-    transferBytes: CheckpointMessage.encode(checkpointMessage(msg)).byteLength,
+    transferBytes: sent.bytes,
     stateBytes: msg.delta?.packed?.byteLength ?? msg.checkpoint?.byteLength ?? 0,
     delta: msg.delta !== undefined
   }

@@ -1,11 +1,19 @@
 /**
  * The replica side: per EF instance, the newest checkpoint by (epoch, step seq), kept in
- * the peer's `checkpoints` sublevel under `rec/<instance>`. Writing a newer version
- * replaces the old one in the same put, so old checkpoints are collected as they are
- * superseded; `collect()` drops copies whose epoch a newer host has left behind.
+ * the peer's `checkpoints` sublevel under `rec/<instance>` (compact form, next to its
+ * descriptor). Writing a newer version replaces the old one in the same put, so old
+ * checkpoints are collected as they are superseded; `collect()` drops copies whose epoch
+ * a newer host has left behind.
+ *
+ * A record counts as held once it is in memory and its write is queued (writes go out in
+ * order, one per instance at a time, the newest winning): the ack then does not wait for
+ * the disk. What that gives up is only the copy of a replica that crashes with writes
+ * queued; restarted, it holds an older checkpoint of the same deterministic EF, from which
+ * a resume repeats outputs the sink already has (and drops), and the host's next delta to
+ * it is answered NEED_FULL.
  */
-import { ReplicaRecord } from '../../protocols/index.js'
-import { decodeCheckpoint } from '../../unikernels/index.js'
+import { decodeWireCheckpoint, ReplicaRecord } from '../../protocols/index.js'
+import type { CheckpointState } from '../../unikernels/index.js'
 import type { Sublevel } from '../store.js'
 
 const PREFIX = 'rec/'
@@ -24,6 +32,15 @@ export function versionOf (r: ReplicaRecord): StoredVersion {
 export class ReplicaStore {
   private readonly db: Sublevel
   private readonly records = new Map<string, ReplicaRecord>()
+  /** decoded checkpoint of each record, so a delta does not decode its base again */
+  private readonly states = new Map<string, CheckpointState>()
+  /**
+   * the version replaced last and its state: a delta the host made before our newest
+   * ack reached it (one store in flight per replica) still applies
+   */
+  private readonly previous = new Map<string, { version: StoredVersion, state: CheckpointState }>()
+  /** instances whose newest record still has to be written */
+  private readonly dirty = new Set<string>()
   private tail: Promise<void> = Promise.resolve()
 
   constructor (db: Sublevel) {
@@ -38,7 +55,8 @@ export class ReplicaStore {
       try {
         const r = ReplicaRecord.decode(value)
         // a copy in an older checkpoint format cannot resume anything: drop it like a torn one
-        decodeCheckpoint(r.checkpoint)
+        if (r.descriptor === undefined) throw new Error('no descriptor')
+        this.states.set(r.instance, decodeWireCheckpoint(r.checkpoint, r.descriptor))
         this.records.set(r.instance, r)
         loaded++
       } catch {
@@ -57,14 +75,54 @@ export class ReplicaStore {
     return [...this.records.values()]
   }
 
-  /** Stores `r` if it is newer than what we hold; resolves once it is on disk. */
-  async put (r: ReplicaRecord): Promise<boolean> {
-    if (!newer(versionOf(r), this.version(r.instance))) return false
+  /** The state of `instance` at exactly `version`: the record held, or the one it replaced. */
+  stateAt (instance: string, version: StoredVersion): CheckpointState | undefined {
+    const have = this.version(instance)
+    if (have !== undefined && have.epoch === version.epoch && have.seq === version.seq) return this.state(instance)
+    const prev = this.previous.get(instance)
+    return prev !== undefined && prev.version.epoch === version.epoch && prev.version.seq === version.seq ? prev.state : undefined
+  }
+
+  /** The decoded checkpoint of the record held for `instance`. */
+  state (instance: string): CheckpointState | undefined {
+    const s = this.states.get(instance)
+    if (s !== undefined) return s
+    const r = this.records.get(instance)
+    if (r?.descriptor === undefined) return undefined
+    const decoded = decodeWireCheckpoint(r.checkpoint, r.descriptor)
+    this.states.set(instance, decoded)
+    return decoded
+  }
+
+  /**
+   * Holds `r` (with its decoded `state`, if known) if it is newer than what we hold, and
+   * queues its write; false when it is not newer. `written` resolves once it is on disk.
+   */
+  hold (r: ReplicaRecord, state?: CheckpointState): { held: boolean, written: Promise<void> } {
+    const was = this.version(r.instance)
+    if (!newer(versionOf(r), was)) return { held: false, written: Promise.resolve() }
+    const wasState = this.states.get(r.instance)
+    if (was !== undefined && wasState !== undefined) this.previous.set(r.instance, { version: was, state: wasState })
     this.records.set(r.instance, r)
-    const write = this.tail.then(async () => { await this.db.put(PREFIX + r.instance, ReplicaRecord.encode(r)) })
+    if (state === undefined) this.states.delete(r.instance)
+    else this.states.set(r.instance, state)
+    if (this.dirty.has(r.instance)) return { held: true, written: this.tail }
+    this.dirty.add(r.instance)
+    const write = this.tail.then(async () => {
+      // the newest record when the write's turn comes: intermediate versions are skipped
+      this.dirty.delete(r.instance)
+      const newest = this.records.get(r.instance)
+      if (newest !== undefined) await this.db.put(PREFIX + r.instance, ReplicaRecord.encode(newest))
+    })
     this.tail = write.catch(() => {})
-    await write
-    return true
+    return { held: true, written: write }
+  }
+
+  /** Stores `r` if it is newer than what we hold; resolves once it is on disk. */
+  async put (r: ReplicaRecord, state?: CheckpointState): Promise<boolean> {
+    const { held, written } = this.hold(r, state)
+    await written
+    return held
   }
 
   version (instance: string): StoredVersion | undefined {
@@ -73,6 +131,8 @@ export class ReplicaStore {
   }
 
   async delete (instance: string): Promise<void> {
+    this.states.delete(instance)
+    this.previous.delete(instance)
     if (!this.records.delete(instance)) return
     const write = this.tail.then(async () => { await this.db.del(PREFIX + instance) })
     this.tail = write.catch(() => {})

@@ -234,7 +234,8 @@ export class CheckpointService extends TypedEventEmitter<CheckpointsEvents> {
       sink: o.sink ?? '',
       quorum: o.quorum ?? this.config.quorum,
       replicas: o.replicas ?? this.config.replicas,
-      stepIntervalMs: o.stepIntervalMs ?? this.config.stepIntervalMs
+      stepIntervalMs: o.stepIntervalMs ?? this.config.stepIntervalMs,
+      names: []
     }
     const sandbox = await this.runtime.boot(image)
     if (o.seed !== undefined) await sandbox.seed(Object.fromEntries(Object.entries(o.seed).map(([k, v]) => [k, typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : v])))

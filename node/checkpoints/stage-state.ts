@@ -122,7 +122,8 @@ export class StatefulStage {
       quorum: svc.config.quorum,
       replicas: svc.config.replicas,
       stepIntervalMs: 0,
-      stage: key
+      stage: key,
+      names: []
     }
   }
 
@@ -145,8 +146,8 @@ export class StatefulStage {
       // every other holder before it answers, so no store of the previous host lands after
       svc.claim(this.key, epoch)
       const local = svc.replicas.get(this.key)
-      if (local !== undefined && (best === undefined || newer(versionOf(local), best.version))) {
-        best = { version: versionOf(local), checkpoint: local.checkpoint, marks: local.marks, from: [] }
+      if (local?.descriptor !== undefined && (best === undefined || newer(versionOf(local), best.version))) {
+        best = { version: versionOf(local), checkpoint: fromWireCheckpoint(local.checkpoint, local.descriptor), marks: local.marks, from: [] }
       }
       const r = await this.fetchNewest(epoch, best)
       best = r.best
@@ -260,7 +261,7 @@ export class StatefulStage {
   private async store (peer: string, state: CheckpointState, marks: StageMarks, seq: number): Promise<void> {
     const a = this.acked.get(peer)
     const msg: Partial<CheckpointMessage> & { kind: CheckpointMessage.Kind } = { kind: CheckpointMessage.Kind.STORE, instance: this.key, epoch: BigInt(this.epoch), seq: BigInt(seq), marks }
-    const full = (): void => { msg.delta = undefined; msg.descriptor = this.descriptor; msg.checkpoint = wireCheckpoint(state) }
+    const full = (): void => { msg.delta = undefined; msg.checkpoint = wireCheckpoint(state, this.descriptor); msg.descriptor = this.descriptor }
     if (a === undefined) full()
     else msg.delta = makeDelta(a.state, state, a.epoch, a.seq)
     const timeoutMs = this.svc.tuning.requestTimeoutMs

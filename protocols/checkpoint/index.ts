@@ -1,6 +1,6 @@
 /**
  * @packageDocumentation
- * `/ecco/checkpoint/2.0.0`: checkpoints of stateful EF instances streamed to k replica
+ * `/ecco/checkpoint/3.0.0`: checkpoints of stateful EF instances streamed to k replica
  * peers (closest to the instance key in DHT key space), output commit to a sink,
  * live-migration transfer, and the holders CRDT (max registers of who holds which
  * (epoch, step seq), and the fencing epoch of every instance).
@@ -14,11 +14,12 @@
  * ```
  */
 export { CHECKPOINT_PROTOCOL, CHECKPOINT_WIRE_VERSION, CHECKPOINT_TOPIC, HOLDERS_DOCUMENT, CHECKPOINT_ROLE } from './constants.js'
+export { answerId } from './session.js'
 export * from './errors.js'
 export { instanceKey, compareDistance, orderByDistance, chooseReplicas, chooseResumer } from './replicas.js'
-export { makeDelta, applyDelta, imageOf, wireCheckpoint, fromWireCheckpoint } from './delta.js'
+export { makeDelta, applyDelta, applyDeltaToState, imageOf, learnNames, wireCheckpoint, decodeWireCheckpoint, fromWireCheckpoint } from './delta.js'
 export { CheckpointHolders, claimWins } from './holders.js'
 export type { HolderVersion, EpochClaim } from './holders.js'
 export { CheckpointNetwork, message as checkpointMessage, decodeCheckpointMessage, errorOf, errorAnswer } from './network.js'
-export type { CheckpointNetworkComponents, CheckpointNetworkInit, CheckpointNetworkStats, CheckpointRequestHandler } from './network.js'
+export type { CheckpointNetworkComponents, CheckpointNetworkInit, CheckpointNetworkStats, CheckpointRequestHandler, CheckpointRequestOptions } from './network.js'
 export { CheckpointMessage, InstanceDescriptor, ReplicaRecord, StageMarks, StateDelta, StateEntry, Output as EfOutputRecord } from './pb/checkpoint.js'

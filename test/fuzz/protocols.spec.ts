@@ -190,7 +190,7 @@ describe('fuzz: protocols/ decoders', () => {
       CheckpointMessage.encode(checkpointMessage({ kind: CheckpointMessage.Kind.STORE, instance: 'ef-1', epoch: 2n, seq: 3n, checkpoint: new Uint8Array(20) })),
       CheckpointMessage.encode(checkpointMessage({ kind: CheckpointMessage.Kind.FETCH, instance: 'ef-1', replicaSet: ['a', 'b'] }))
     ], (b) => decodeCheckpointMessage(b, 1024 * 1024))
-    it('wire version is 2', () => { assert.equal(CHECKPOINT_WIRE_VERSION, 2) })
+    it('wire version is 3', () => { assert.equal(CHECKPOINT_WIRE_VERSION, 3) })
     // a replica applies a STORE delta to the checkpoint it holds; the result must still decode
     const base = encodeCheckpoint({ imageHash: 'ab'.repeat(32), imageName: 'ice', terminated: false, unimem: [['n', 3n], ['l', [1, 'x']]], outputSeq: 1, clock: 5, steps: 2 })
     fuzz('applyDelta (STORE delta)', 9061, () => [CheckpointMessage.encode(checkpointMessage({

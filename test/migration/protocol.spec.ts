@@ -1,11 +1,11 @@
 /**
- * Pure parts of /ecco/checkpoint/2.0.0: deterministic replica and resumer choice,
+ * Pure parts of /ecco/checkpoint/3.0.0: deterministic replica and resumer choice,
  * delta checkpoints, the holders CRDT and its fencing order, bounded decoding.
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import {
-  CheckpointHolders, CheckpointMessage, applyDelta, checkpointMessage, chooseReplicas, chooseResumer, claimWins,
+  CheckpointHolders, CheckpointMessage, answerId, applyDelta, checkpointMessage, chooseReplicas, chooseResumer, claimWins,
   decodeCheckpointMessage, fromWireCheckpoint, makeDelta, orderByDistance, wireCheckpoint
 } from '../../protocols/index.js'
 import { decodeCheckpoint, encodeCheckpoint, type CheckpointState } from '../../unikernels/index.js'
@@ -36,19 +36,39 @@ describe('checkpoint protocol', () => {
     assert.equal(rebuilt.steps, 12)
     assert.equal(rebuilt.outputSeq, 6)
     assert.equal(rebuilt.step, 'f1')
-    assert.equal(rebuilt.clock, 1012)
+    // the clock does not travel (nothing restores it): the rebuilt state keeps the base's
+    assert.equal(rebuilt.clock, 1010)
     // against another base it does not rebuild b (the receiver checks (epoch, seq) before applying)
     assert.throws(() => applyDelta(encodeCheckpoint(state([], 10)), delta), { name: 'CheckpointDeltaError' })
   })
 
-  it('a full checkpoint travels with a 4-byte image reference the receiver resolves from the descriptor', () => {
-    const s = state([['count', 5n]], 10)
-    const descriptor = { imageHash: Uint8Array.from(Buffer.from(s.imageHash, 'hex')), imageName: s.imageName }
-    const wire = wireCheckpoint(s)
-    assert.equal(encodeCheckpoint(s).byteLength - wire.byteLength, 32 + 1 + s.imageName.length - 4)
-    assert.deepEqual(decodeCheckpoint(fromWireCheckpoint(wire, descriptor)), s)
+  it('a full checkpoint travels compact: 4-byte image reference and names by index into the descriptor\'s table', () => {
+    // the counter mid-run, as the bench seeds it (limit 1e9)
+    const s: CheckpointState = { ...state([['count', 8123n], ['limit', 1_000_000_000n], ['prng', -6_368_348_254_870_581_023n], ['rand', 7n], ['round', 2510n]], 5021), outputSeq: 2510 }
+    const descriptor = { imageHash: Uint8Array.from(Buffer.from(s.imageHash, 'hex')), imageName: s.imageName, names: [] as string[] }
+    const wire = wireCheckpoint(s, descriptor)
+    assert.deepEqual(descriptor.names, ['f1', 'f2', 'count', 'limit', 'prng', 'rand', 'round'], 'the table learned the step names and keys')
+    assert.ok(wire.byteLength <= 40, `compact counter checkpoint is ${wire.byteLength} bytes`)
+    const rebuilt = decodeCheckpoint(fromWireCheckpoint(wire, descriptor))
+    assert.deepEqual(rebuilt, { ...s, clock: 0 }, 'everything but the clock round-trips')
+    // names the table does not have travel inline: a table that only grew still resolves old checkpoints
+    assert.deepEqual(decodeCheckpoint(fromWireCheckpoint(wireCheckpoint(s), { ...descriptor, names: [] })), { ...s, clock: 0 })
+    descriptor.names.push('later')
+    assert.deepEqual(decodeCheckpoint(fromWireCheckpoint(wire, descriptor)), { ...s, clock: 0 })
+    // another image, a table that lacks the names, a truncated or a foreign-format checkpoint: refused
     assert.throws(() => fromWireCheckpoint(wire, { ...descriptor, imageHash: new Uint8Array(32).fill(0xcd) }), { name: 'CheckpointError' })
+    assert.throws(() => fromWireCheckpoint(wire, { ...descriptor, names: ['f1'] }), { name: 'CheckpointError' })
+    assert.throws(() => fromWireCheckpoint(wire.subarray(0, wire.length - 2), descriptor), { name: 'CheckpointError' })
     assert.throws(() => decodeCheckpoint(wire), { name: 'CheckpointError' })
+    // a self-describing checkpoint of another image next to this descriptor: refused too
+    assert.throws(() => fromWireCheckpoint(encodeCheckpoint({ ...s, imageHash: 'cd'.repeat(32) }), descriptor), { name: 'CheckpointError' })
+  })
+
+  it('answers are matched to requests by the id field alone', () => {
+    const msg = checkpointMessage({ kind: CheckpointMessage.Kind.STATE, instance: 'i', id: 300, checkpoint: new Uint8Array(200), replicaSet: ['a'], descriptor: { instance: 'i', imageName: 'c', imageHash: new Uint8Array(32), sink: '', quorum: 1, replicas: 2, stepIntervalMs: 0, names: ['x'] } })
+    assert.equal(answerId(CheckpointMessage.encode(msg)), 300)
+    assert.equal(answerId(CheckpointMessage.encode({ ...msg, id: 0 })), undefined)
+    assert.equal(answerId(new Uint8Array([0xff, 0xff])), undefined)
   })
 
   it('holders CRDT: the largest epoch wins, ties go to the smaller PeerId, merge order does not matter', () => {

@@ -20,6 +20,7 @@ export interface InstanceDescriptor {
   replicas: number
   stepIntervalMs: number
   stage?: string
+  names: string[]
 }
 
 export namespace InstanceDescriptor {
@@ -72,6 +73,13 @@ export namespace InstanceDescriptor {
           w.string(obj.stage)
         }
 
+        if (obj.names != null) {
+          for (const value of obj.names) {
+            w.uint32(74)
+            w.string(value)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -83,7 +91,8 @@ export namespace InstanceDescriptor {
           sink: '',
           quorum: 0,
           replicas: 0,
-          stepIntervalMs: 0
+          stepIntervalMs: 0,
+          names: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -122,6 +131,14 @@ export namespace InstanceDescriptor {
             }
             case 8: {
               obj.stage = reader.string()
+              break
+            }
+            case 9: {
+              if (opts.limits?.names != null && obj.names.length === opts.limits.names) {
+                throw new MaxLengthError('Decode error - map field "names" had too many elements')
+              }
+
+              obj.names.push(reader.string())
               break
             }
             default: {
@@ -735,6 +752,7 @@ export interface CheckpointMessage {
   replicaSet: string[]
   sentAt: number
   marks?: StageMarks
+  id: number
 }
 
 export namespace CheckpointMessage {
@@ -887,6 +905,11 @@ export namespace CheckpointMessage {
           StageMarks.codec().encode(obj.marks, w)
         }
 
+        if ((obj.id != null && obj.id !== 0)) {
+          w.uint32(136)
+          w.uint32(obj.id)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -904,7 +927,8 @@ export namespace CheckpointMessage {
           reason: '',
           currentEpoch: 0n,
           replicaSet: [],
-          sentAt: 0
+          sentAt: 0,
+          id: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -991,6 +1015,10 @@ export namespace CheckpointMessage {
               obj.marks = StageMarks.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.marks
               })
+              break
+            }
+            case 17: {
+              obj.id = reader.uint32()
               break
             }
             default: {
