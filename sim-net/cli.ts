@@ -15,7 +15,10 @@ import { createProgressPrinter } from './progress.js'
 import { writeReport } from './report/write.js'
 import { loadScenario } from './scenario/load.js'
 import { warningSummary } from './report/summary.js'
+import { SIM_MODES } from './types.js'
 import type { RunOptions } from './engine/run.js'
+import type { SimResults } from './engine/results.js'
+import type { SimMode } from './types.js'
 
 const DEMO_SCENARIO = 'black-ice-demo.yaml'
 
@@ -29,7 +32,13 @@ commands:
       --seed <n>            override the scenario's seed
       --data-dir <dir>      keep the peers' data here (default: a temporary folder, removed)
       --data-root <dir>     what {data} in scenario paths means (default ../shared/data)
-  demo [--json] [--out <dir>]
+      --mode <one-process|multi-process>
+                            one-process (default): every peer in this process, for large
+                            scenarios; multi-process: every peer in its own OS process
+                            (forked, same node/ code, same emulated links), crashes are a
+                            real kill -9: for realism and per-peer CPU/RSS
+      --processes           the same as --mode multi-process
+  demo [--json] [--out <dir>] [--processes]
                             the black-ice demo (sim-net/scenarios/black-ice-demo.yaml, under a
                             minute): what \`npm start\` runs
   validate <scenario.yaml>  check a scenario file and print what it expands to
@@ -48,10 +57,20 @@ export interface SimNetCliIo {
 /** The factories the `run` command passes to runScenario. */
 export type SimNetFactories = Omit<RunOptions, 'signal' | 'onProgress' | 'dataDir'>
 
-interface RunArgs { file: string, json: boolean, out?: string, seed?: number, dataDir?: string, dataRoot?: string }
+/** Builds the factories for the mode asked for on the command line (called once per run). */
+export type SimNetFactoryProvider = (mode: SimMode) => SimNetFactories
+
+interface RunArgs { file: string, json: boolean, mode: SimMode, out?: string, seed?: number, dataDir?: string, dataRoot?: string }
+
+function parseMode (v: string): SimMode {
+  const m = SIM_MODES.find(x => x === v)
+  if (m === undefined) throw new CliUsageError(`--mode must be one of ${SIM_MODES.join(', ')}, got "${v}"`)
+  return m
+}
 
 function parseRunArgs (argv: string[]): RunArgs {
-  const args: Partial<RunArgs> & { json: boolean } = { json: false }
+  const args: Partial<RunArgs> & { json: boolean, mode: SimMode } = { json: false, mode: 'one-process' }
+  let modeFlag: string | undefined
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     const value = (): string => {
@@ -60,6 +79,12 @@ function parseRunArgs (argv: string[]): RunArgs {
       return v
     }
     if (a === '--json') args.json = true
+    else if (a === '--processes' || a === '--mode') {
+      const m = a === '--processes' ? 'multi-process' : parseMode(value())
+      if (modeFlag !== undefined && m !== args.mode) throw new CliUsageError(`${a} contradicts ${modeFlag}`)
+      modeFlag = a
+      args.mode = m
+    }
     else if (a === '--out') args.out = value()
     else if (a === '--data-dir') args.dataDir = value()
     else if (a === '--data-root') args.dataRoot = value()
@@ -76,11 +101,34 @@ function parseRunArgs (argv: string[]): RunArgs {
   return { ...args, file: args.file }
 }
 
-async function runCommand (argv: string[], factories: SimNetFactories, io: Required<Omit<SimNetCliIo, 'signal'>> & Pick<SimNetCliIo, 'signal'>): Promise<number> {
+/** The factories for the mode asked for; plain factories only serve their own mode. */
+function factoriesFor (given: SimNetFactories | SimNetFactoryProvider, mode: SimMode): SimNetFactories {
+  const f = typeof given === 'function' ? given(mode) : given
+  const has = f.runtime?.mode ?? 'one-process'
+  if (has !== mode) throw new CliUsageError(`--mode ${mode}: these factories run peers in ${has} mode only`)
+  return f
+}
+
+/** One line per run on the processes: how many, and what a peer process cost. */
+export function processSummary (r: SimResults): string | undefined {
+  const peers = (r.processes ?? []).filter(p => p.role === 'peer')
+  if (peers.length === 0) return undefined
+  const mib = (b: number): string => (b / (1 << 20)).toFixed(0)
+  const rss = peers.map(p => p.rssMaxBytes).sort((a, b) => a - b)
+  const cpu = peers.reduce((a, p) => a + p.cpuUserMs + p.cpuSystemMs, 0) / peers.length
+  const loop = Math.max(...peers.map(p => p.eventLoop.p99Ms))
+  const died = peers.filter(p => p.end === 'died').length
+  const up = peers.flatMap(p => p.startupMs === undefined ? [] : [p.startupMs]).sort((a, b) => a - b)
+  const startup = up.length === 0 ? '' : `, start-up ${(up[Math.floor((up.length - 1) / 2)] / 1000).toFixed(1)} s median`
+  return `processes: ${peers.length} peer processes (${peers.filter(p => p.end === 'killed').length} killed by crashes, ${died} died on their own); peer RSS max ${mib(rss[0])}-${mib(rss[rss.length - 1])} MiB (median ${mib(rss[Math.floor((rss.length - 1) / 2)])}), CPU ${(cpu / 1000).toFixed(1)} s per peer process, event-loop p99 up to ${loop.toFixed(0)} ms${startup}`
+}
+
+async function runCommand (argv: string[], given: SimNetFactories | SimNetFactoryProvider, io: Required<Omit<SimNetCliIo, 'signal'>> & Pick<SimNetCliIo, 'signal'>): Promise<number> {
   const args = parseRunArgs(argv)
+  const factories = factoriesFor(given, args.mode)
   const scenario = await loadScenario(args.file, { ...(args.seed === undefined ? {} : { seed: args.seed }), ...(args.dataRoot === undefined ? {} : { dataRoot: args.dataRoot }) })
   const progress = args.json ? undefined : createProgressPrinter({ write: io.stdout, tty: io.tty })
-  if (!args.json) io.stdout(`sim-net: ${scenario.name}: ${scenario.nodes.length} peers, ${scenario.vehicles.length} vehicles, ${scenario.events.length} events, ${scenario.durationMs / 1000} s, seed ${scenario.seed}\n`)
+  if (!args.json) io.stdout(`sim-net: ${scenario.name}: ${scenario.nodes.length} peers, ${scenario.vehicles.length} vehicles, ${scenario.events.length} events, ${scenario.durationMs / 1000} s, seed ${scenario.seed}, ${args.mode}\n`)
   const results = await runScenario(scenario, {
     ...factories,
     ...(io.signal === undefined ? {} : { signal: io.signal }),
@@ -93,6 +141,8 @@ async function runCommand (argv: string[], factories: SimNetFactories, io: Requi
   else {
     io.stdout(`\n${results.ok ? 'ok' : `NOT OK (${results.status}${results.error === undefined ? '' : `: ${results.error.message}`})`}: ${results.faults.filter(f => !f.ok).length} failed actions, ${results.convergence.filter(c => c.status === 'converged').length}/${results.convergence.length} changes converged\n`)
     for (const line of warningSummary(results)) io.stdout(`${line}\n`)
+    const procs = processSummary(results)
+    if (procs !== undefined) io.stdout(`${procs}\n`)
     if (paths !== undefined) io.stdout(`results: ${paths.json}\nreport:  ${paths.html}\n`)
   }
   return results.ok ? 0 : 1
@@ -113,7 +163,7 @@ async function validateCommand (argv: string[], io: Required<Omit<SimNetCliIo, '
 }
 
 /** Runs the sim-net command line; returns the process exit code. */
-export async function runSimNetCli (argv: string[], factories: SimNetFactories, io: SimNetCliIo = {}): Promise<number> {
+export async function runSimNetCli (argv: string[], factories: SimNetFactories | SimNetFactoryProvider, io: SimNetCliIo = {}): Promise<number> {
   const full = {
     stdout: io.stdout ?? ((t: string) => { process.stdout.write(t) }),
     stderr: io.stderr ?? ((t: string) => { process.stderr.write(t) }),

@@ -62,3 +62,23 @@ export class CliUsageError extends Error {
     this.name = 'CliUsageError'
   }
 }
+
+/** A peer's process (multi-process mode) exited when it was not asked to, or before it answered. */
+export class PeerProcessExitedError extends Error {
+  static name = 'PeerProcessExitedError'
+  readonly code = 'ERR_PEER_PROCESS_EXITED'
+  constructor (message = 'peer process exited') {
+    super(message)
+    this.name = 'PeerProcessExitedError'
+  }
+}
+
+/** The peer-process entry was run without an IPC channel to an orchestrator, or got a message out of order. */
+export class PeerProcessProtocolError extends Error {
+  static name = 'PeerProcessProtocolError'
+  readonly code = 'ERR_PEER_PROCESS_PROTOCOL'
+  constructor (message = 'peer process protocol error') {
+    super(message)
+    this.name = 'PeerProcessProtocolError'
+  }
+}

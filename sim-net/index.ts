@@ -7,7 +7,9 @@
  * convergence and link accuracy, and writes a results JSON and an HTML report.
  *
  * sim-net does not import node/: node/ implements `SimPeerFactory` (and the
- * vehicle, pipeline and sensor hooks) and passes them in.
+ * vehicle, pipeline and sensor hooks) and passes them in. In multi-process
+ * mode node/ also provides a child entry that calls `runSimPeerChild`, and
+ * `createProcessRuntime` forks it once per peer.
  *
  * @example
  * ```ts
@@ -24,7 +26,7 @@ export { validateScenario } from './scenario/validate.js'
 export type { ValidateOptions } from './scenario/validate.js'
 export { loadScenario, parseScenario, loadRttMatrix } from './scenario/load.js'
 export { createLinkEmulator, LinkEmulator } from './link/emulator.js'
-export type { LinkEmulatorInit, LinkStats, LinkClassStats } from './link/emulator.js'
+export type { LinkEmulatorInit, LinkStats, LinkClassStats, LinkUpdate, RawClassCounters } from './link/emulator.js'
 export { LinkTable } from './link/table.js'
 export type { LinkNode, ResolvedLink } from './link/table.js'
 export { DirectionShaper } from './link/shaper.js'
@@ -40,8 +42,12 @@ export { summarise } from './engine/results.js'
 export { components } from './engine/convergence.js'
 export { writeReport, renderReport, fmtNum } from './report/index.js'
 export type { ReportPaths } from './report/index.js'
-export { runSimNetCli, SIM_NET_HELP } from './cli.js'
-export type { SimNetCliIo, SimNetFactories } from './cli.js'
+export { runSimNetCli, SIM_NET_HELP, processSummary } from './cli.js'
+export type { SimNetCliIo, SimNetFactories, SimNetFactoryProvider } from './cli.js'
+export { createProcessRuntime, ProcessRuntime } from './process/runtime.js'
+export type { ProcessRuntimeInit } from './process/runtime.js'
+export { runSimPeerChild } from './process/child.js'
+export type { SimChildFactories, SimChildFactoryBuilder } from './process/child.js'
 export { createProgressPrinter, statusLine } from './progress.js'
 export type { ProgressPrinterInit } from './progress.js'
 export * as constants from './constants.js'

@@ -4,6 +4,9 @@
  * `runScenario`, so the emulator runs the real peer code without knowing it.
  */
 import type { Position } from '../protocols/index.js'
+import type { LinkEmulator } from './link/emulator.js'
+import type { LinkNode } from './link/table.js'
+import type { ScenarioLinks } from './scenario/schema.js'
 import type { AbortOptions, Transport } from '@libp2p/interface'
 
 /** Nimbus tiers as node/ uses them: 1 roadside / access, 2 edge site, 3 cloud. */
@@ -95,6 +98,8 @@ export interface SimCondition {
   radiusM: number
   /** free-form strength 0..1 */
   severity: number
+  /** wall clock (Date.now) when the condition started: the same for every peer, in every process */
+  startedAt?: number
 }
 
 /** Hook through which the factory's emulated sensor drivers learn about conditions. */
@@ -155,6 +160,65 @@ export interface SimFactories {
   pipelines?: SimPipelineSubmitter
   sensors?: SimSensorHook
   workloads?: Record<string, SimWorkloadRunner>
+  /** where the peers run when not in this process (multi-process mode) @default undefined: one process */
+  runtime?: SimRuntime
+}
+
+/** How a run hosts its peers: all in the orchestrator's process, or each in its own child process. */
+export type SimMode = 'one-process' | 'multi-process'
+
+export const SIM_MODES: readonly SimMode[] = ['one-process', 'multi-process']
+
+/** CPU, memory and event-loop delay of one OS process of a run. */
+export interface SimProcessStats {
+  /** `orchestrator`, or the peer's name with its incarnation (`lamp-02#2` after a restart) */
+  name: string
+  role: 'orchestrator' | 'peer'
+  /** the peer it hosts, and that peer's id (the same in every incarnation: a restart keeps the data dir) */
+  peer?: string
+  peerId?: string
+  pid: number
+  /** simulated time it started and ended (negative while the initial peers start) */
+  startedAtMs: number
+  endedAtMs?: number
+  /** from fork to the peer running in it, ms (peer processes) */
+  startupMs?: number
+  cpuUserMs: number
+  cpuSystemMs: number
+  rssMaxBytes: number
+  rssLastBytes: number
+  eventLoop: { meanMs: number, p99Ms: number, maxMs: number }
+  /** stopped: gracefully; killed: SIGKILL by a scenario crash; died: exited on its own (a fault) */
+  end: 'running' | 'stopped' | 'killed' | 'died'
+  exit?: { code: number | null, signal: string | null }
+}
+
+/** What the engine gives a runtime before the first peer starts. */
+export interface SimRuntimeContext {
+  /** the orchestrator's emulator: its changes (addresses, partitions, degradations) must reach every peer process */
+  emulator: LinkEmulator
+  /** what a peer process needs to build the same link table */
+  links: { links: ScenarioLinks, nodes: LinkNode[], seed: number }
+  /** simulated time of a `performance.now()` reading, ms (negative before the initial peers were up) */
+  simTime: (perfNowMs: number) => number
+  /** a peer's process ended without being asked to (the engine records it as a fault) */
+  onPeerExit: (name: string, peerId: string, message: string) => void
+}
+
+/**
+ * Hosts peers outside the orchestrator's process (multi-process mode): the
+ * peer factory it comes with forks a process per peer, and the engine tells
+ * it about the run through these calls.
+ */
+export interface SimRuntime {
+  readonly mode: SimMode
+  attach: (ctx: SimRuntimeContext) => void
+  /** resolves when every live peer process has applied the link changes sent so far; sums the connections they cut */
+  settleLinks: (options?: AbortOptions) => Promise<{ cutConnections: number }>
+  /** every peer process that ran, in start order (the engine adds its own) */
+  processes: () => SimProcessStats[]
+  /** kills whatever still runs; idempotent */
+  close: () => Promise<void>
 }
 
 export type SimProgressEvent =

@@ -28,8 +28,7 @@ export interface SimFactoriesInit {
   catalogueDir?: string
 }
 
-export function simFactories (init: SimFactoriesInit = {}): SimNetFactories {
-  const state = new SimNodeState()
+export function simFactories (init: SimFactoriesInit = {}, state = new SimNodeState()): SimNetFactories {
   const baseline = init.baselineSurfaceC === undefined ? DEFAULT_BASELINE_SURFACE_C : init.baselineSurfaceC ?? undefined
   const sensors = new SimSensors(state, baseline)
   return {

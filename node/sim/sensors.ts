@@ -73,10 +73,7 @@ export class SimSensors implements SimSensorHook {
     const peer = this.state.peer(handle.name)
     const now = Date.now()
     const cond = sacCondition(c, now)
-    const run = runOf(peer.config.dataDir)
-    const key = `${run}|${c.id}`
-    const known = this.state.conditions.get(key)
-    if (known === undefined || known.endedAt !== undefined) this.state.conditions.set(key, { run, condition: c, startedAt: now })
+    this.state.conditionStarted(runOf(peer.config.dataDir), c, now)
     const sac = sacOf(peer)
     if (sac === undefined || distanceMetres(peer.config.position, c.position) > c.radiusM) return
     const p = this.of(peer)
@@ -88,8 +85,7 @@ export class SimSensors implements SimSensorHook {
 
   conditionEnded = async (handle: SimPeerHandle, id: string): Promise<void> => {
     const peer = this.state.peer(handle.name)
-    const known = this.state.conditions.get(`${runOf(peer.config.dataDir)}|${id}`)
-    if (known !== undefined && known.endedAt === undefined) known.endedAt = Date.now()
+    this.state.conditionEnded(runOf(peer.config.dataDir), id)
     const p = this.injected.get(peer)
     const sacId = p?.byCondition.get(id)
     if (p === undefined || sacId === undefined) return

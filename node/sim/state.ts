@@ -41,6 +41,21 @@ export class SimNodeState {
     return p
   }
 
+  /** Notes that a scenario condition is in force for `run`: started at its own wall-clock start (the engine's), else now. */
+  conditionStarted (run: string, condition: SimCondition, now = Date.now()): ConditionState {
+    const key = `${run}|${condition.id}`
+    const known = this.conditions.get(key)
+    if (known !== undefined && known.endedAt === undefined) return known
+    const c = { run, condition, startedAt: condition.startedAt ?? now }
+    this.conditions.set(key, c)
+    return c
+  }
+
+  conditionEnded (run: string, id: string, now = Date.now()): void {
+    const known = this.conditions.get(`${run}|${id}`)
+    if (known !== undefined && known.endedAt === undefined) known.endedAt = now
+  }
+
   /** The condition of `run` a warning at `position` is about: the nearest started one (ties: the latest). */
   conditionNear (run: string, position: Position): ConditionState | undefined {
     let best: ConditionState | undefined

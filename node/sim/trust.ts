@@ -6,7 +6,7 @@
  * directory (`<dataRoot>/trust/`), so a rerun with `--data-dir` reuses them
  * and a crashed peer restarts with a still-valid certificate.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf, publicKeyToProtobuf } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
@@ -25,6 +25,22 @@ export interface SimTrust {
   trustedIssuer: string
 }
 
+/**
+ * Writes `bytes` unless the file already holds them, through a temporary file
+ * and a rename: in multi-process mode several peer processes open the run's
+ * trust at once, and none may read a half-written file.
+ */
+async function writeAtomic (file: string, bytes: Uint8Array, mode = 0o644): Promise<void> {
+  try {
+    if (Buffer.compare(await readFile(file), bytes) === 0) return
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+  }
+  const tmp = `${file}.${process.pid}.tmp`
+  await writeFile(tmp, bytes, { mode })
+  await rename(tmp, file)
+}
+
 /** A key kept as a protobuf file: read it if it exists, else generate and write it (mode 0600). */
 async function keyFile (file: string, create: () => Promise<PrivateKey>): Promise<PrivateKey> {
   try {
@@ -33,8 +49,9 @@ async function keyFile (file: string, create: () => Promise<PrivateKey>): Promis
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
   }
   const key = await create()
-  await writeFile(file, privateKeyToProtobuf(key), { mode: 0o600 })
-  return key
+  await writeAtomic(file, privateKeyToProtobuf(key), 0o600)
+  // another process may have won the race to create it: use whichever key is on disk
+  return privateKeyFromProtobuf(new Uint8Array(await readFile(file)))
 }
 
 async function createTrust (dataRoot: string): Promise<SimTrust> {
@@ -43,7 +60,7 @@ async function createTrust (dataRoot: string): Promise<SimTrust> {
   const operator = await keyFile(join(dir, 'operator.key'), async () => await generateKeyPair('Ed25519'))
   const issuer = await keyFile(join(dir, 'issuer.key'), generateIssuerKey)
   const operatorFile = join(dir, 'operator.pub')
-  await writeFile(operatorFile, publicKeyToProtobuf(operator.publicKey))
+  await writeAtomic(operatorFile, publicKeyToProtobuf(operator.publicKey))
   return { dir, operator, operatorFile, issuer, trustedIssuer: formatIssuer(issuer.publicKey) }
 }
 

@@ -29,6 +29,8 @@ function eventAt<T extends Scenario['events'][number]['type']> (s: Scenario, ind
 export function createHandlers (ctx: HandlerContext): ActionHandlers {
   const { scenario: s, world, emulator, signal } = ctx
   const opts = { signal }
+  // multi-process mode: a link change is applied when every peer process has it
+  const settle = async (): Promise<number> => (await ctx.factories.runtime?.settleLinks(opts))?.cutConnections ?? 0
   return {
     startPeers: async (names): Promise<ActionOutcome> => {
       await Promise.all(names.map(async n => world.startPeer(n, false, opts)))
@@ -63,20 +65,23 @@ export function createHandlers (ctx: HandlerContext): ActionHandlers {
       return { change: `restart ${node}` }
     },
     partition: async (id, a, b) => {
-      const cut = emulator.partition(id, a, b)
+      const cut = emulator.partition(id, a, b) + await settle()
       return { change: `partition ${id}`, detail: { groupA: a.length, groupB: b.length, cutConnections: cut } }
     },
     heal: async (id) => {
       emulator.heal(id)
+      await settle()
       return { change: `heal ${id}` }
     },
     degrade: async (id, index) => {
       const e = eventAt(s, index, 'degrade')
       emulator.degrade(id, e.target, e.params)
+      await settle()
       return { detail: Object.fromEntries(Object.entries(e.params).map(([k, v]) => [k, v ?? ''])) }
     },
     restore: async (id) => {
       emulator.restore(id)
+      await settle()
       return {}
     },
     conditionStart: async (index) => {

@@ -4,7 +4,7 @@
  */
 import type { Position } from '../../protocols/index.js'
 import type { LinkStats } from '../link/emulator.js'
-import type { LinkParams, Tier } from '../types.js'
+import type { LinkParams, SimMode, SimProcessStats, Tier } from '../types.js'
 
 export interface Summary {
   count: number
@@ -28,7 +28,8 @@ export interface ConvergenceRecord {
 
 export interface FaultRecord {
   atMs: number
-  type: 'start' | 'vehicle' | 'crash' | 'restart' | 'partition' | 'heal' | 'degrade' | 'restore' | 'condition' | 'condition-end' | 'pipeline' | 'workload'
+  /** `exit`: a peer's process ended on its own (multi-process mode), always a failure */
+  type: 'start' | 'vehicle' | 'crash' | 'restart' | 'partition' | 'heal' | 'degrade' | 'restore' | 'condition' | 'condition-end' | 'pipeline' | 'workload' | 'exit'
   target: string
   ok: boolean
   error?: { name: string, message: string }
@@ -112,6 +113,10 @@ export interface SimResults {
   machine: { cpus: number, model: string, node: string, platform: string }
   /** event-loop delay of the sim-net process while running: the emulator's timers share this loop */
   eventLoop: { meanMs: number, p99Ms: number, maxMs: number }
+  /** where the peers ran (absent in results written before multi-process mode existed: one process) */
+  mode?: SimMode
+  /** CPU, RSS and event-loop delay per OS process: the orchestrator first, then each peer process (multi-process mode) */
+  processes?: SimProcessStats[]
   roads: Record<string, Position[]>
   nodes: NodeResult[]
   vehicles: VehicleResult[]

@@ -24,7 +24,7 @@ import type { CapabilityOptions } from './capabilities.js'
 import type { SimResults } from './results.js'
 import type { LinkEmulator, LinkEmulatorInit } from '../link/emulator.js'
 import type { Scenario } from '../scenario/schema.js'
-import type { SimProgressEvent } from '../types.js'
+import type { SimProcessStats, SimProgressEvent } from '../types.js'
 
 export interface RunOptions extends CapabilityOptions {
   signal?: AbortSignal
@@ -66,6 +66,8 @@ export async function runScenario (scenario: Scenario, opts: RunOptions): Promis
   try {
     return await run.execute()
   } finally {
+    // multi-process mode: nothing outlives the run, whatever happened
+    await opts.runtime?.close()
     if (ownDataDir) await rm(dataRoot, { recursive: true, force: true })
   }
 }
@@ -81,6 +83,8 @@ class ScenarioRun {
   private readonly startedAt = new Date()
   private readonly wall0 = performance.now()
   readonly loopDelay = monitorEventLoopDelay({ resolution: 10 })
+  private readonly cpu0 = process.cpuUsage()
+  private rssMax = 0
   private t0 = Number.NaN
   private timers: Array<ReturnType<typeof setInterval>> = []
   /** stop functions of started workloads */
@@ -103,6 +107,30 @@ class ScenarioRun {
       live: () => this.world.live(),
       reachable: (a, b) => this.emulator.cutBetween(a, b) === undefined
     }, s.convergenceTimeoutMs)
+    opts.runtime?.attach({
+      emulator: this.emulator,
+      links: { links: s.links, nodes: s.nodes.map(n => ({ name: n.name, tier: n.tier, position: n.position })), seed: s.seed },
+      // t0 is set once the initial peers are up; the runtime converts its readings when asked
+      simTime: (t) => t - (Number.isNaN(this.t0) ? performance.now() : this.t0),
+      onPeerExit: (name, peerId, message) => { this.peerExited(name, peerId, message) }
+    })
+  }
+
+  /** A peer's process died on its own (multi-process mode): a failed fault, never a hang. */
+  private peerExited (name: string, peerId: string, message: string): void {
+    if (!this.world.lost(name, peerId)) return
+    const at = this.now()
+    const convergence = Number.isNaN(this.t0) ? undefined : this.convergence.change(`exit ${name}`, at)
+    this.collector.fault({ atMs: at, type: 'exit', target: name, ok: false, error: { name: 'PeerProcessExitedError', message }, applyMs: 0, ...(convergence === undefined ? {} : { convergence }) })
+    this.collector.event(at, `exit ${name} FAILED: ${message}`)
+  }
+
+  /** This process' CPU, RSS and event-loop delay over the run. */
+  orchestratorStats (loop: SimResults['eventLoop']): SimProcessStats {
+    const cpu = process.cpuUsage(this.cpu0)
+    const rss = process.memoryUsage.rss()
+    this.rssMax = Math.max(this.rssMax, rss)
+    return { name: 'orchestrator', role: 'orchestrator', pid: process.pid, startedAtMs: (this.wall0 - (Number.isNaN(this.t0) ? this.wall0 : this.t0)), endedAtMs: this.now(), cpuUserMs: cpu.user / 1000, cpuSystemMs: cpu.system / 1000, rssMaxBytes: this.rssMax, rssLastBytes: rss, eventLoop: loop, end: 'running' }
   }
 
   /** simulated time: ms since the initial peers were up (negative while starting) */
@@ -171,6 +199,7 @@ class ScenarioRun {
   }
 
   private tick (): void {
+    this.rssMax = Math.max(this.rssMax, process.memoryUsage.rss())
     const traffic = this.emulator.traffic()
     this.progress({
       type: 'tick',
@@ -243,7 +272,8 @@ class ScenarioRun {
     for (const e of stopErrors) this.collector.event(this.now(), e.message)
     const linkStats = this.emulator.stats()
     this.emulator.close()
-    const results = buildResults(this, status, error, linkStats)
+    const processes = [this.orchestratorStats(this.parts.loop), ...this.opts.runtime?.processes() ?? []]
+    const results = { ...buildResults(this, status, error, linkStats), mode: this.opts.runtime?.mode ?? 'one-process', processes }
     this.progress({ type: 'phase', phase: 'done', simMs: this.now() })
     return results
   }

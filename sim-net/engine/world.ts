@@ -117,6 +117,15 @@ export class World {
     await slot.handle.kill()
   }
 
+  /** The peer went down without a crash event (its process died): it counts as crashed and may be restarted. */
+  lost (name: string, peerId: string): boolean {
+    const slot = this.peers.get(name)
+    if (slot === undefined || slot.state !== 'live' || slot.peerId !== peerId) return false
+    slot.state = 'crashed'
+    slot.crashes++
+    return true
+  }
+
   async restart (name: string, options: AbortOptions = {}): Promise<void> {
     const slot = this.slot(name)
     if (slot.state !== 'crashed') throw new ScenarioEventError(`cannot restart "${name}": it is ${slot.state}, not crashed`)
@@ -161,6 +170,8 @@ export class World {
   }
 
   async conditionStarted (c: SimCondition, options: AbortOptions = {}): Promise<number> {
+    // one wall-clock start for every peer, whichever process it runs in and whenever it (re)starts
+    c.startedAt ??= Date.now()
     this.conditions.set(c.id, c)
     const live = [...this.live().values()]
     await Promise.all(live.map(async h => this.init.factories.sensors?.conditionStarted(h, c, options)))

@@ -13,12 +13,14 @@
  * reconnect.
  */
 import { multiaddr } from '@multiformats/multiaddr'
-import { ACCURACY_RESERVOIR, BURST_BYTES, MAX_QUEUED_BYTES, MIN_RTO_MS, SEGMENT_BYTES } from '../constants.js'
+import { BURST_BYTES, MAX_QUEUED_BYTES, MIN_RTO_MS, SEGMENT_BYTES } from '../constants.js'
 import { LinkPartitionedError } from '../errors.js'
 import { createRng } from '../prng.js'
 import { DirectionShaper } from './shaper.js'
 import { LinkTable } from './table.js'
 import { ShapedConnection } from './connection.js'
+import { ClassCounters } from './counters.js'
+import type { LinkClassStats, RawClassCounters } from './counters.js'
 import type { LinkNode } from './table.js'
 import type { DegradeTarget, ScenarioLinks } from '../scenario/schema.js'
 import type { Rng } from '../prng.js'
@@ -44,22 +46,11 @@ export interface LinkEmulatorInit {
   /** clock in ms @default performance.now */
   now?: () => number
   log?: (msg: string, fields?: Record<string, unknown>) => void
+  /** label of this emulator's jitter and loss stream; emulators of one run in several processes need distinct ones @default 'links' */
+  streamLabel?: string
 }
 
-export interface LinkClassStats {
-  connections: number
-  bytes: number
-  /** chunks written to the socket (a libp2p frame or a batch of frames) */
-  messages: number
-  segments: number
-  lostSegments: number
-  refusedDials: number
-  cutConnections: number
-  /** delivery accuracy: actual minus scheduled arrival, ms (the emulator's own error) */
-  lateness: { count: number, meanMs: number, p50Ms: number, p95Ms: number, p99Ms: number, maxMs: number }
-  /** fraction of sampled chunks whose actual delay was within 10% (or 1 ms) of the scheduled one */
-  withinTenPercent: number
-}
+export type { LinkClassStats, RawClassCounters }
 
 export interface LinkStats {
   classes: Record<string, LinkClassStats>
@@ -67,39 +58,16 @@ export interface LinkStats {
   partitions: string[]
 }
 
-class ClassCounters {
-  connections = 0; bytes = 0; messages = 0; segments = 0; lostSegments = 0; refusedDials = 0; cutConnections = 0
-  lateCount = 0; lateSum = 0; lateMax = 0; within = 0
-  reservoir: number[] = []
-
-  addLateness (late: number, delay: number, rng: Rng): void {
-    this.lateCount++
-    this.lateSum += late
-    if (late > this.lateMax) this.lateMax = late
-    if (Math.abs(late) <= Math.max(1, 0.1 * delay)) this.within++
-    if (this.reservoir.length < ACCURACY_RESERVOIR) this.reservoir.push(late)
-    else {
-      const j = Math.floor(rng.next() * this.lateCount)
-      if (j < ACCURACY_RESERVOIR) this.reservoir[j] = late
-    }
-  }
-
-  resetLateness (): void {
-    this.lateCount = 0; this.lateSum = 0; this.lateMax = 0; this.within = 0
-    this.reservoir = []
-  }
-
-  snapshot (): LinkClassStats {
-    const s = [...this.reservoir].sort((a, b) => a - b)
-    const q = (p: number): number => s.length === 0 ? 0 : s[Math.min(s.length - 1, Math.floor(p * s.length))]
-    return {
-      connections: this.connections, bytes: this.bytes, messages: this.messages, segments: this.segments,
-      lostSegments: this.lostSegments, refusedDials: this.refusedDials, cutConnections: this.cutConnections,
-      lateness: { count: this.lateCount, meanMs: this.lateCount === 0 ? 0 : this.lateSum / this.lateCount, p50Ms: q(0.5), p95Ms: q(0.95), p99Ms: q(0.99), maxMs: this.lateMax },
-      withinTenPercent: this.lateCount === 0 ? 1 : this.within / this.lateCount
-    }
-  }
-}
+/**
+ * A change to the emulated network, as plain data: multi-process mode sends
+ * these to every peer process so their emulators agree with the orchestrator's.
+ */
+export type LinkUpdate =
+  | { op: 'register', name: string, multiaddrs: string[] }
+  | { op: 'partition', id: string, a: string[], b: string[] }
+  | { op: 'heal', id: string }
+  | { op: 'degrade', id: string, target: DegradeTarget, params: Partial<LinkParams> }
+  | { op: 'restore', id: string }
 
 function addrKey (ma: Multiaddr): string | undefined {
   try {
@@ -124,17 +92,22 @@ function override<T extends object, K extends keyof T> (target: T, key: K, value
 export class LinkEmulator {
   readonly table: LinkTable
   private readonly addrs = new Map<string, string>()
+  /** listen addresses by node, as registered */
+  private readonly registered = new Map<string, string[]>()
   private readonly partitions = new Map<string, { a: Set<string>, b: Set<string> }>()
   private readonly open = new Set<ShapedConnection>()
   private readonly counters = new Map<string, ClassCounters>()
   private readonly rng: Rng
   private readonly statsRng: Rng
-  private readonly init: Required<Omit<LinkEmulatorInit, 'links' | 'nodes' | 'seed' | 'log'>> & Pick<LinkEmulatorInit, 'log'>
+  private readonly init: Required<Omit<LinkEmulatorInit, 'links' | 'nodes' | 'seed' | 'log' | 'streamLabel'>> & Pick<LinkEmulatorInit, 'log'>
   private nextShaperId = 0
+  private readonly listeners = new Set<(u: LinkUpdate) => void>()
+  /** counters of other processes' emulators, by source (multi-process mode) */
+  private readonly remote = new Map<string, { classes: Map<string, RawClassCounters>, open: number }>()
 
   constructor (init: LinkEmulatorInit = {}) {
     this.table = new LinkTable(init.links, init.nodes)
-    this.rng = createRng(init.seed ?? 1).fork('links')
+    this.rng = createRng(init.seed ?? 1).fork(init.streamLabel ?? 'links')
     this.statsRng = createRng(init.seed ?? 1).fork('link-stats')
     this.init = {
       burstBytes: init.burstBytes ?? BURST_BYTES,
@@ -153,6 +126,65 @@ export class LinkEmulator {
       const key = addrKey(multiaddr(s))
       if (key !== undefined) this.addrs.set(key, name)
     }
+    this.registered.set(name, [...multiaddrs])
+    this.emit({ op: 'register', name, multiaddrs: [...multiaddrs] })
+  }
+
+  /** Calls `fn` with every change (register, partition, heal, degrade, restore); returns the unsubscribe function. */
+  onUpdate (fn: (u: LinkUpdate) => void): () => void {
+    this.listeners.add(fn)
+    return () => { this.listeners.delete(fn) }
+  }
+
+  /** Applies a change made by another process' emulator; returns the connections it cut. */
+  apply (u: LinkUpdate): number {
+    switch (u.op) {
+      case 'register': this.register(u.name, u.multiaddrs); return 0
+      case 'partition': return this.partition(u.id, u.a, u.b)
+      case 'heal': this.heal(u.id); return 0
+      case 'degrade': this.degrade(u.id, u.target, u.params); return 0
+      case 'restore': this.restore(u.id); return 0
+    }
+  }
+
+  /** The changes that bring a fresh emulator with the same links to this one's state. */
+  updates (): LinkUpdate[] {
+    return [
+      ...[...this.registered].map(([name, multiaddrs]): LinkUpdate => ({ op: 'register', name, multiaddrs })),
+      ...[...this.partitions].map(([id, p]): LinkUpdate => ({ op: 'partition', id, a: [...p.a], b: [...p.b] })),
+      ...this.table.degradations().map((d): LinkUpdate => ({ op: 'degrade', ...d }))
+    ]
+  }
+
+  /** Counters of this emulator by class, for another process to merge (multi-process mode). */
+  rawCounters (withReservoir: boolean): Record<string, RawClassCounters> {
+    const out: Record<string, RawClassCounters> = {}
+    for (const [k, v] of this.counters) out[k] = v.raw(withReservoir)
+    return out
+  }
+
+  /**
+   * Records the latest counters of another process' emulator: `stats()` and
+   * `traffic()` include them. A snapshot without reservoirs keeps the last ones.
+   */
+  setRemote (source: string, classes: Record<string, RawClassCounters>, openConnections: number): void {
+    const prev = this.remote.get(source)
+    const next = new Map<string, RawClassCounters>()
+    for (const [k, v] of Object.entries(classes)) {
+      const kept = prev?.classes.get(k)?.reservoir
+      next.set(k, v.reservoir === undefined && kept !== undefined ? { ...v, reservoir: kept } : v)
+    }
+    this.remote.set(source, { classes: next, open: openConnections })
+  }
+
+  /** A remote process is gone: its connections are no longer open (its traffic still counts). */
+  remoteClosed (source: string): void {
+    const r = this.remote.get(source)
+    if (r !== undefined) r.open = 0
+  }
+
+  private emit (u: LinkUpdate): void {
+    for (const fn of this.listeners) fn(u)
   }
 
   nameOf (ma: Multiaddr): string | undefined {
@@ -180,19 +212,23 @@ export class LinkEmulator {
       cut++
     }
     this.init.log?.('partition', { id, a: a.length, b: b.length, cut })
+    this.emit({ op: 'partition', id, a: [...a], b: [...b] })
     return cut
   }
 
   heal (id: string | 'all'): void {
     if (id === 'all') this.partitions.clear(); else this.partitions.delete(id)
+    this.emit({ op: 'heal', id })
   }
 
   degrade (id: string, target: DegradeTarget, params: Partial<LinkParams>): void {
     this.table.degrade(id, target, params)
+    this.emit({ op: 'degrade', id, target, params })
   }
 
   restore (id: string): void {
     this.table.restore(id)
+    this.emit({ op: 'restore', id })
   }
 
   /** The transport wrapper for node `name` (give it to the peer factory). */
@@ -205,16 +241,29 @@ export class LinkEmulator {
   }
 
   stats (): LinkStats {
+    const merged = new Map<string, ClassCounters>()
+    const into = (k: string): ClassCounters => {
+      let c = merged.get(k)
+      if (c === undefined) { c = new ClassCounters(); merged.set(k, c) }
+      return c
+    }
+    for (const [k, v] of this.counters) into(k).add(v.raw(true))
+    for (const r of this.remote.values()) for (const [k, v] of r.classes) into(k).add(v)
     const classes: Record<string, LinkClassStats> = {}
-    for (const [k, v] of this.counters) classes[k] = v.snapshot()
-    return { classes, openConnections: this.open.size, partitions: [...this.partitions.keys()] }
+    for (const [k, v] of merged) classes[k] = v.snapshot()
+    return { classes, openConnections: this.traffic().openConnections, partitions: [...this.partitions.keys()] }
   }
 
   /** Bytes on all links so far and connections open now: what the progress line and the sampler need, without sorting the accuracy reservoirs. */
   traffic (): { bytes: number, openConnections: number } {
     let bytes = 0
+    let open = this.open.size
     for (const c of this.counters.values()) bytes += c.bytes
-    return { bytes, openConnections: this.open.size }
+    for (const r of this.remote.values()) {
+      open += r.open
+      for (const c of r.classes.values()) bytes += c.bytes
+    }
+    return { bytes, openConnections: open }
   }
 
   /** Forgets the delivery-accuracy samples so far (e.g. after a benchmark's warm-up); traffic counters stay. */
@@ -246,7 +295,18 @@ export class LinkEmulator {
       this.countersFor(this.table.resolve(local, remote).class).refusedDials++
       throw new LinkPartitionedError(`dial ${local} -> ${remote} refused by partition "${cut}"`)
     }
-    const upgradeOutbound: Upgrader['upgradeOutbound'] = async (maConn, opts) => options.upgrader.upgradeOutbound(this.shape(local, ma, maConn), opts)
+    const upgradeOutbound: Upgrader['upgradeOutbound'] = async (maConn, opts) => {
+      // a partition may have started while the TCP connect was in flight (or the address was not known yet)
+      const to = this.nameOf(ma)
+      const cutNow = to === undefined ? undefined : this.cutBetween(local, to)
+      if (cutNow !== undefined && to !== undefined) {
+        this.countersFor(this.table.resolve(local, to).class).refusedDials++
+        const err = new LinkPartitionedError(`dial ${local} -> ${to} cut by partition "${cutNow}" while connecting`)
+        maConn.abort(err)
+        throw err
+      }
+      return await options.upgrader.upgradeOutbound(this.shape(local, ma, maConn), opts)
+    }
     return inner.dial(ma, { ...options, upgrader: override(options.upgrader, 'upgradeOutbound', upgradeOutbound) })
   }
 

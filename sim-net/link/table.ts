@@ -25,7 +25,7 @@ export class LinkTable {
   private readonly pairs = new Map<string, LinkParams>()
   private readonly rttIndex = new Map<string, number>()
   private readonly cache = new Map<string, ResolvedLink>()
-  private degradations: Degradation[] = []
+  private active: Degradation[] = []
   /** bumped whenever the answer for some pair may have changed */
   version = 0
 
@@ -46,12 +46,17 @@ export class LinkTable {
   }
 
   degrade (id: string, target: DegradeTarget, params: Partial<LinkParams>): void {
-    this.degradations.push({ id, target, params })
+    this.active.push({ id, target, params })
     this.invalidate()
   }
 
+  /** Degradations in force, in the order they apply. */
+  degradations (): Array<{ id: string, target: DegradeTarget, params: Partial<LinkParams> }> {
+    return this.active.map(d => ({ ...d }))
+  }
+
   restore (id: string): void {
-    this.degradations = this.degradations.filter(d => d.id !== id)
+    this.active = this.active.filter(d => d.id !== id)
     this.invalidate()
   }
 
@@ -107,7 +112,7 @@ export class LinkTable {
 
   private applyDegradations (a: string, b: string, link: ResolvedLink): ResolvedLink {
     let params = link.params
-    for (const d of this.degradations) {
+    for (const d of this.active) {
       const t = d.target
       const hit = 'class' in t
         ? t.class === link.class
