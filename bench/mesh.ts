@@ -19,6 +19,8 @@ const HEARTBEAT_MS = 1000
 const SIZES = (process.env.BENCH_MESH_SIZES ?? '12,20,50,100').split(',').map(Number)
 const CHANGES = 10
 const IDLE_WINDOW_MS = 10_000
+/** discovery looks up the neighbourhood at 15, 30, 60 s... after start: idle is what follows */
+const IDLE_SETTLE_MS = Number(process.env.BENCH_MESH_SETTLE_MS ?? 60_000)
 
 /** A TCP transport whose connections count the bytes they carry (after encryption, i.e. on the wire). */
 function countingTcp (bytes: { total: number }): (components: any) => Transport {
@@ -117,7 +119,8 @@ async function runSize (n: number): Promise<Record<string, unknown>> {
       samples.push(Math.max(...reached.values()))
     }
 
-    // idle: no changes for a window
+    // idle: no changes for a window, once discovery's start-up rounds have backed off
+    await new Promise((resolve) => setTimeout(resolve, IDLE_SETTLE_MS))
     globalThis.gc?.()
     const cpu0 = process.cpuUsage()
     const bytes0 = bytes.total
@@ -157,7 +160,7 @@ for (const n of SIZES) {
   file = await writeResults('mesh', {
     heartbeatMs: HEARTBEAT_MS,
     targets: { convergenceHeartbeatsAt50: 2, residentMbPerIdlePeer: 30, discoveryMsAt12: 10_000 },
-    note: 'all peers share one Node process; resident memory per peer is (process RSS after - before) / peers',
+    note: `all peers share one Node process; resident memory per peer is (process RSS after - before) / peers; idle is measured ${IDLE_SETTLE_MS / 1000} s after the last change`,
     results
   })
 }

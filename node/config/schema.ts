@@ -64,6 +64,10 @@ export interface PeerConfig {
   goneAfterHeartbeats: number
   /** geohash precision of discovery cells */
   cellPrecision: number
+  /**
+   * the longest pause between DHT lookup rounds once the neighbourhood is
+   * quiet; the registry names new neighbours in between (neighboursFromRegistry)
+   */
   discoveryIntervalMs: number
   /** neighbours also learnt from the registry's cells, not only from DHT lookups */
   neighboursFromRegistry: boolean
@@ -85,7 +89,7 @@ export const DEFAULT_CONFIG: Omit<PeerConfig, 'dataDir'> = {
   heartbeatMs: 1000,
   goneAfterHeartbeats: 3,
   cellPrecision: 6,
-  discoveryIntervalMs: 60_000,
+  discoveryIntervalMs: 300_000,
   neighboursFromRegistry: true,
   sections: {}
 }
