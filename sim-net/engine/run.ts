@@ -192,7 +192,9 @@ class ScenarioRun {
       const t = this.now()
       const sample = t - lastSample >= this.s.sampleMs
       this.world.moveVehicles(t, sample)
-      if (sample) { lastSample = t; this.collector.sample(t, this.world, this.emulator) }
+      // samples stay on the sampleMs grid: a late timer on a loaded machine must
+      // not stretch every later interval (one sample per missed slot is not made up)
+      if (sample) { lastSample = t - ((t - lastSample) % this.s.sampleMs); this.collector.sample(t, this.world, this.emulator) }
     })
     every(CONVERGENCE_POLL_MS, () => { this.convergence.poll(this.now()) })
     every(PROGRESS_MS, () => { this.tick() })
