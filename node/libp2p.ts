@@ -23,6 +23,7 @@ import { securityAssembly, type SecurityService } from './security/index.js'
 export const DHT_PROTOCOL = '/ecco/kad/1.0.0'
 const INBOUND_CONNECTIONS_PER_HOST_PER_SECOND = 100
 const DIAL_TIMEOUT_MS = 10_000
+const REGISTRY_QUIET_ROUND_MS = 120_000
 
 // a type alias, not an interface: libp2p's ServiceMap needs an index signature
 export type EccoServices = {
@@ -45,6 +46,8 @@ export interface EccoLibp2pInit {
   position: Position
   cellPrecision: number
   discoveryIntervalMs: number
+  /** neighbours also come from the registry (node/registry-neighbours.ts): DHT rounds can back off sooner */
+  neighboursFromRegistry?: boolean
   heartbeatMs: number
   goneAfterHeartbeats: number
   /** the local registry entry; node/ refreshes load through the state service */
@@ -144,6 +147,9 @@ export async function createEccoLibp2p (init: EccoLibp2pInit): Promise<EccoLibp2
         position: init.position,
         precision: init.cellPrecision,
         intervalMs: init.discoveryIntervalMs,
+        // the registry names new neighbours between rounds: after the first
+        // quiet round the DHT is only the safety net
+        ...(init.neighboursFromRegistry === true ? { quietRoundMinMs: REGISTRY_QUIET_ROUND_MS } : {}),
         provide: !client
       }),
       state: stateGossip({

@@ -265,6 +265,7 @@ export async function createEccoPeer (init: EccoPeerInit): Promise<EccoPeer> {
       position: config.position,
       cellPrecision: config.cellPrecision,
       discoveryIntervalMs: config.discoveryIntervalMs,
+      neighboursFromRegistry: config.neighboursFromRegistry,
       heartbeatMs: config.heartbeatMs,
       goneAfterHeartbeats: config.goneAfterHeartbeats,
       registry: registry.map,

@@ -79,7 +79,8 @@ export class DefaultCellDiscovery extends TypedEventEmitter<DiscoveryEvents> imp
   private timer?: ReturnType<typeof setTimeout>
   private round?: Promise<void>
   /** delay after the next quiet round; doubles up to the interval, reset by runNow() */
-  private backoffMs = QUIET_ROUND_MIN_MS
+  private backoffMs: number
+  private readonly quietRoundMinMs: number
   /** runNow() was called during a round: run another right after it */
   private again = false
   private provideTimer?: ReturnType<typeof setTimeout>
@@ -107,6 +108,8 @@ export class DefaultCellDiscovery extends TypedEventEmitter<DiscoveryEvents> imp
     this.maxNeighbours = init.maxNeighbours ?? DEFAULT_MAX_NEIGHBOURS
     this.reprovideMs = init.reprovideMs ?? DEFAULT_REPROVIDE_MS
     this.provide = init.provide ?? true
+    this.quietRoundMinMs = Math.min(init.quietRoundMinMs ?? QUIET_ROUND_MIN_MS, this.intervalMs)
+    this.backoffMs = this.quietRoundMinMs
     this.greeter = new Greeter({
       connectionManager: components.connectionManager,
       log: this.log,
@@ -175,7 +178,7 @@ export class DefaultCellDiscovery extends TypedEventEmitter<DiscoveryEvents> imp
    */
   runNow (delayMs = FIRST_ROUND_DELAY_MS): void {
     if (this.shutdown === undefined) return
-    this.backoffMs = QUIET_ROUND_MIN_MS
+    this.backoffMs = this.quietRoundMinMs
     if (this.round !== undefined) { this.again = true; return }
     this.schedule(delayMs)
   }

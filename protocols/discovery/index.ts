@@ -64,6 +64,13 @@ export interface CellDiscoveryInit {
    * @default 600000
    */
   reprovideMs?: number
+  /**
+   * The pause after the first quiet lookup round; it doubles with each quiet
+   * round up to intervalMs. A peer that also learns neighbours from another
+   * source (learn()) can start higher.
+   * @default 15000
+   */
+  quietRoundMinMs?: number
   /** @default 64 */
   maxNeighbours?: number
   /**

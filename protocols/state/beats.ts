@@ -23,7 +23,7 @@ import { pipe } from 'it-pipe'
 import * as Digest from 'multiformats/hashes/digest'
 import { checkVersion, decodeMessage, InvalidMessageError } from '../wire/index.js'
 import {
-  BEATS_PROTOCOL, BEATS_VERSION, DIGEST_PREFIX_CHARS, MAX_BEAT_CLOCK_SKEW_MS, MAX_BEAT_ENTRIES, MAX_BEAT_VECTOR_BYTES
+  BEATS_PROTOCOL, BEATS_VERSION, DIGEST_PREFIX_CHARS, MAX_BEAT_CLOCK_SKEW_MS, MAX_BEAT_ENTRIES, MAX_BEAT_VECTOR_BYTES, MAX_QUEUED_VECTORS
 } from './constants.js'
 import { BeatVector } from './pb/beats.js'
 
@@ -93,7 +93,8 @@ export class BeatExchange {
       open.add(remote)
       if (!this.outbound.has(conn.id)) { this.openStream(conn); continue }
       const out = this.outbound.get(conn.id)
-      if (out !== undefined) out.writer.push(this.vector(out, known, remote, digest))
+      // a peer that stopped reading gets nothing more queued: it cannot pin our memory
+      if (out !== undefined && out.writer.readableLength < MAX_QUEUED_VECTORS) out.writer.push(this.vector(out, known, remote, digest))
     }
     for (const id of this.outbound.keys()) {
       if (!this.components.connectionManager.getConnections().some((c) => c.id === id)) this.dropOutbound(id)

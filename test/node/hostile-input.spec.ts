@@ -14,7 +14,7 @@ import { createLibp2p, type Libp2p } from 'libp2p'
 import type { PubSub } from '@libp2p/interface'
 import * as lp from 'it-length-prefixed'
 import { pipe } from 'it-pipe'
-import { STATE_TOPIC, StateAnnouncement, SYNC_PROTOCOL, PeerState } from '../../protocols/index.js'
+import { BEATS_PROTOCOL, BeatVector, STATE_TOPIC, StateAnnouncement, SYNC_PROTOCOL, PeerState } from '../../protocols/index.js'
 import type { EccoPeer } from '../../node/peer.js'
 import { TestMesh } from '../helpers/mesh.js'
 import { waitFor } from '../helpers/wait.js'
@@ -94,5 +94,55 @@ describe('hostile input on the foundation protocols', () => {
     await waitFor(() => stats.invalidMessages >= before + 3, { timeoutMs: 10_000, message: () => `invalid=${stats.invalidMessages}` })
     // still serving
     assert.equal(target.status().peerId, target.peerId.toString())
+  })
+})
+
+describe('hostile input on /ecco/state/beats/1.0.0', () => {
+  const mesh = new TestMesh()
+  let target: EccoPeer
+  let member: EccoPeer
+
+  before(async () => {
+    target = await mesh.add({ name: 'target', position: { lat: 48.1, lon: 11.5 } })
+    member = await mesh.add({ name: 'member', position: { lat: 48.1, lon: 11.501 }, bootstrap: [mesh.addrOf(target)] })
+    await waitFor(() => target.libp2p.services.state.isLive(member.peerId) && member.libp2p.services.state.isLive(target.peerId), {
+      timeoutMs: 15_000, message: 'the two peers never saw each other live'
+    })
+  })
+
+  after(async () => { await mesh.stop() })
+
+  /** One frame per fresh stream: a bad frame ends its stream. */
+  async function send (frame: Uint8Array): Promise<void> {
+    const stream = await member.libp2p.dialProtocol(target.peerId, BEATS_PROTOCOL)
+    await pipe([frame], (s) => lp.encode(s), stream.sink).catch(() => {})
+  }
+
+  const vector = (v: Partial<BeatVector>): Uint8Array => BeatVector.encode({ version: 1, intros: [], indexes: [], ages: [], base: BigInt(Date.now()), digest: '', ...v })
+
+  it('counts garbage, unknown versions, unintroduced indexes and ragged vectors, and keeps the member live', async () => {
+    const stats = target.libp2p.services.state.stats
+    const before = stats.invalidMessages
+    const frames = [
+      randomBytes(80, 21),
+      vector({ version: 7 }),
+      vector({ indexes: [3], ages: [0] }),
+      vector({ intros: [{ index: 0, peer: member.peerId.toMultihash().bytes }], indexes: [0, 0], ages: [1] }),
+      vector({ intros: [{ index: 0, peer: randomBytes(12, 5) }], indexes: [0], ages: [0] })
+    ]
+    for (const f of frames) await send(f)
+    await waitFor(() => stats.invalidMessages >= before + frames.length, { timeoutMs: 10_000, message: () => `invalid=${stats.invalidMessages - before}` })
+    assert.equal(target.libp2p.services.state.isLive(member.peerId), true)
+  })
+
+  it('ignores a beat from the future, which would otherwise hide the real ones', async () => {
+    const id = member.peerId.toString()
+    await send(vector({ intros: [{ index: 0, peer: member.peerId.toMultihash().bytes }], indexes: [0], ages: [0], base: BigInt(Date.now() + 3_600_000) }))
+    const lastSeen = (): number => target.libp2p.services.state.getEntry(id)?.lastSeen ?? 0
+    // the forged beat may account for one advance at most; the second must be a real beat
+    const first = lastSeen()
+    await waitFor(() => lastSeen() > first, { timeoutMs: 5_000, message: 'no beat counted' })
+    const second = lastSeen()
+    await waitFor(() => lastSeen() > second, { timeoutMs: 5_000, message: 'the real beats stopped counting' })
   })
 })
