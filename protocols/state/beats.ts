@@ -39,7 +39,7 @@ export interface BeatExchangeInit {
   idleTimeoutMs: number
   /** the newest beat known of each peer, own included */
   known: () => Iterable<[string, number]>
-  /** only registry members exchange beats */
+  /** beats are applied only for registry members */
   isMember: (peerId: string) => boolean
   onBeat: (peer: string, beat: number) => void
   onDigest: (from: PeerId, digestPrefix: string) => void
@@ -61,6 +61,8 @@ export class BeatExchange {
   /** by connection id; undefined while the stream is being opened */
   private readonly outbound = new Map<string, Outbound | undefined>()
   private readonly inbound = new Set<Stream>()
+  /** connections whose peer does not speak the protocol (vehicles): not asked again */
+  private readonly unsupported = new Set<string>()
 
   constructor (components: BeatExchangeComponents, init: BeatExchangeInit) {
     this.components = components
@@ -87,7 +89,9 @@ export class BeatExchange {
     const open = new Set<string>()
     for (const conn of this.components.connectionManager.getConnections()) {
       const remote = conn.remotePeer.toString()
-      if (conn.status !== 'open' || conn.limits !== undefined || !this.init.isMember(remote)) continue
+      // every connected peer that speaks the protocol, known to our registry or
+      // not: its digest is how two peers that missed each other's entries repair
+      if (conn.status !== 'open' || conn.limits !== undefined || this.unsupported.has(conn.id)) continue
       // one stream per peer is enough, whichever of its connections carries it
       if (open.has(remote)) continue
       open.add(remote)
@@ -96,9 +100,9 @@ export class BeatExchange {
       // a peer that stopped reading gets nothing more queued: it cannot pin our memory
       if (out !== undefined && out.writer.readableLength < MAX_QUEUED_VECTORS) out.writer.push(this.vector(out, known, remote, digest))
     }
-    for (const id of this.outbound.keys()) {
-      if (!this.components.connectionManager.getConnections().some((c) => c.id === id)) this.dropOutbound(id)
-    }
+    const ids = new Set(this.components.connectionManager.getConnections().map((c) => c.id))
+    for (const id of this.outbound.keys()) if (!ids.has(id)) this.dropOutbound(id)
+    for (const id of this.unsupported) if (!ids.has(id)) this.unsupported.delete(id)
   }
 
   private vector (out: Outbound, known: Array<[string, number]>, remote: string, digest: string): Uint8Array {
@@ -128,10 +132,11 @@ export class BeatExchange {
       pipe(writer, (s) => lp.encode(s), stream.sink).catch((err) => {
         this.log('beats to %p ended: %e', conn.remotePeer, err)
       }).finally(() => { this.dropOutbound(conn.id) })
-    }, (err) => {
-      // tried again on a later heartbeat
-      this.log('no beats stream to %p: %e', conn.remotePeer, err)
+    }, (err: Error) => {
       this.outbound.delete(conn.id)
+      // a vehicle has no registry entry and no beats; anything else is tried again next heartbeat
+      if (err.name === 'UnsupportedProtocolError') this.unsupported.add(conn.id)
+      this.log('no beats stream to %p: %e', conn.remotePeer, err)
     })
   }
 
@@ -141,8 +146,6 @@ export class BeatExchange {
   }
 
   private readonly onStream = ({ stream, connection }: IncomingStreamData): void => {
-    // a vehicle or a peer whose entry has not reached us yet: it tries again next heartbeat
-    if (!this.init.isMember(connection.remotePeer.toString())) { stream.abort(new Error('not a registry member')); return }
     this.inbound.add(stream)
     this.read(stream, connection).catch((err) => {
       if (err instanceof InvalidMessageError) this.init.onInvalid(connection.remotePeer.toString(), err)
