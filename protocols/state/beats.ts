@@ -82,7 +82,7 @@ export class BeatExchange {
     this.inbound.clear()
   }
 
-  /** Sends each connected member what advanced since the last vector it got from us. */
+  /** Sends each connected peer that speaks the protocol what advanced since the last vector it got from us. */
   tick (): void {
     const known = [...this.init.known()]
     const digest = this.init.digest().slice(0, DIGEST_PREFIX_CHARS)
