@@ -6,7 +6,8 @@
 import { ACCURACY_RESERVOIR } from '../constants.js'
 import type { Rng } from '../prng.js'
 
-export interface LinkClassStats {
+/** What a link class carried: the same in the summary and in the raw counters. */
+export interface LinkTraffic {
   connections: number
   bytes: number
   /** chunks written to the socket (a libp2p frame or a batch of frames) */
@@ -15,6 +16,9 @@ export interface LinkClassStats {
   lostSegments: number
   refusedDials: number
   cutConnections: number
+}
+
+export interface LinkClassStats extends LinkTraffic {
   /** delivery accuracy: actual minus scheduled arrival, ms (the emulator's own error) */
   lateness: { count: number, meanMs: number, p50Ms: number, p95Ms: number, p99Ms: number, maxMs: number }
   /** fraction of sampled chunks whose actual delay was within 10% (or 1 ms) of the scheduled one */
@@ -22,14 +26,7 @@ export interface LinkClassStats {
 }
 
 /** The counters of one class as numbers (structured-clone friendly); `reservoir` may be left out when only traffic is needed. */
-export interface RawClassCounters {
-  connections: number
-  bytes: number
-  messages: number
-  segments: number
-  lostSegments: number
-  refusedDials: number
-  cutConnections: number
+export interface RawClassCounters extends LinkTraffic {
   lateCount: number
   lateSum: number
   lateMax: number

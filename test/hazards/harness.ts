@@ -2,16 +2,13 @@
  * Roadside peers with operator certificates and vehicles, all real libp2p nodes on
  * loopback, for the hazard tests and the benchmark.
  */
-import { mkdir, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import type { PrivateKey } from '@libp2p/interface'
-import { loadOrCreateIdentity } from '../../node/identity.js'
 import { getHazards, parseHazardsSection, type HazardsFeature } from '../../node/hazards/index.js'
 import type { EccoPeer } from '../../node/peer.js'
 import { createVehicle, type Vehicle, type VehicleInit } from '../../node/vehicle/index.js'
-import { CAUSE_CODE, issueCertificate, type Position } from '../../protocols/index.js'
+import type { Position } from '../../protocols/index.js'
 import { TestMesh } from '../helpers/mesh.js'
-import { createOperator } from '../helpers/operator.js'
+import { createOperator, roadsideIdentity } from '../helpers/operator.js'
 import type { PeerConfig, RadioConfig, SensorConfig } from '../../node/config/schema.js'
 import { DEFAULT_PIPELINES_CONFIG, type PipelinesConfig } from '../../node/pipelines/index.js'
 
@@ -71,20 +68,12 @@ export class HazardMesh {
   }
 
   async roadside (o: RoadsideOptions): Promise<{ peer: EccoPeer, hazards: HazardsFeature }> {
-    const dataDir = await this.mesh.dir(o.name)
-    await mkdir(dataDir, { recursive: true })
-    const { key } = await loadOrCreateIdentity(dataDir)
-    const section: Record<string, unknown> = { operatorKeys: [this.operatorFile], revocationsDir: join(dataDir, 'revocations') }
-    if (o.uncertified !== true) {
-      const certFile = join(dataDir, 'peer.cert')
-      const now = Date.now()
-      await writeFile(certFile, await issueCertificate(this.operator, {
-        subject: key.publicKey, notBefore: now - 60_000, notAfter: now + 86_400_000,
-        causeCodes: o.causes ?? [CAUSE_CODE.adverseWeatherConditionAdhesion, CAUSE_CODE.collisionRisk],
-        area: { centre: o.position, radiusM: o.radiusM ?? 5000 }, name: o.name
-      }))
-      section.certificate = certFile
-    }
+    const { dataDir, hazards: section } = await roadsideIdentity(this.mesh, { key: this.operator, file: this.operatorFile }, {
+      name: o.name, position: o.position,
+      ...(o.uncertified === undefined ? {} : { uncertified: o.uncertified }),
+      ...(o.causes === undefined ? {} : { causes: o.causes }),
+      ...(o.radiusM === undefined ? {} : { radiusM: o.radiusM })
+    })
     if (o.transmissionIntervalMs !== undefined) section.transmissionIntervalMs = o.transmissionIntervalMs
     if (o.clearAfterMs !== undefined) section.clearAfterMs = o.clearAfterMs
     const peer = await this.mesh.add({

@@ -2,8 +2,6 @@
  * Certified roadside peers (real ecco peers with the security and hazards features) and
  * hostile raw libp2p nodes, on loopback, for the security tests and the chaos run.
  */
-import { mkdir, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import { gossipsub } from '@chainsafe/libp2p-gossipsub'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
@@ -12,16 +10,15 @@ import { tcp } from '@libp2p/tcp'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import type { PrivateKey, PubSub } from '@libp2p/interface'
 import type { GossipSub } from '@chainsafe/libp2p-gossipsub'
-import { loadOrCreateIdentity } from '../../node/identity.js'
 import { hazardsFeature, parseHazardsSection } from '../../node/hazards/index.js'
 import { parseSecuritySection, securityFeature, type SecurityConfig, type SecurityService } from '../../node/security/index.js'
 import type { EccoPeer } from '../../node/peer.js'
 import type { PeerFeatureFactory } from '../../node/features.js'
-import { CAUSE_CODE, issueCertificate, type Position } from '../../protocols/index.js'
+import type { Position } from '../../protocols/index.js'
 import { TestMesh } from '../helpers/mesh.js'
-import { createOperator } from '../helpers/operator.js'
+import { createOperator, roadsideCertificate, roadsideIdentity } from '../helpers/operator.js'
 
-export const DAY_MS = 86_400_000
+export { DAY_MS } from '../helpers/operator.js'
 
 export interface SecurePeerOptions {
   name: string
@@ -55,27 +52,13 @@ export class SecureMesh {
   }
 
   async certificateFor (key: PrivateKey, position: Position, issuer: PrivateKey = this.operator, name = 'lamppost'): Promise<Uint8Array> {
-    const now = Date.now()
-    return await issueCertificate(issuer, {
-      subject: key.publicKey,
-      notBefore: now - 60_000,
-      notAfter: now + DAY_MS,
-      causeCodes: [CAUSE_CODE.adverseWeatherConditionAdhesion, CAUSE_CODE.collisionRisk],
-      area: { centre: position, radiusM: 20_000 },
-      name
-    })
+    return await roadsideCertificate(issuer, key, { name, position, radiusM: 20_000 })
   }
 
   async roadside (o: SecurePeerOptions): Promise<EccoPeer> {
-    const dataDir = await this.mesh.dir(o.name)
-    await mkdir(dataDir, { recursive: true })
-    const { key } = await loadOrCreateIdentity(dataDir)
-    const hazards: Record<string, unknown> = { operatorKeys: [this.operatorFile], revocationsDir: join(dataDir, 'revocations') }
-    if (o.uncertified !== true) {
-      const certFile = join(dataDir, 'peer.cert')
-      await writeFile(certFile, await this.certificateFor(key, o.position, this.operator, o.name))
-      hazards.certificate = certFile
-    }
+    const { dataDir, hazards } = await roadsideIdentity(this.mesh, { key: this.operator, file: this.operatorFile }, {
+      name: o.name, position: o.position, radiusM: 20_000, ...(o.uncertified === undefined ? {} : { uncertified: o.uncertified })
+    })
     const security: SecurityConfig = parseSecuritySection({ mode: 'permissioned', announceIntervalMs: 1000, recheckIntervalMs: 250, ...o.security }, 'security')
     const sections: Record<string, unknown> = { security, hazards: parseHazardsSection(hazards, 'hazards'), ...o.sections }
     const peer = await this.mesh.add({
