@@ -82,7 +82,7 @@ async function runSize (n: number): Promise<Record<string, unknown>> {
         heartbeatMs: HEARTBEAT_MS,
         logLevel: 'error' as const
       }
-      const peer = await createEccoPeer({ config, log: createLogger({ level: 'error' }), transports: [countingTcp(bytes)] })
+      const peer = await createEccoPeer({ config, log: createLogger({ level: 'error' }), transports: [countingTcp(bytes)], processLoad: false })
       await peer.start()
       peers.push(peer)
     }

@@ -23,7 +23,7 @@ import { securityAssembly, type SecurityService } from './security/index.js'
 export const DHT_PROTOCOL = '/ecco/kad/1.0.0'
 const INBOUND_CONNECTIONS_PER_HOST_PER_SECOND = 100
 const DIAL_TIMEOUT_MS = 10_000
-const REGISTRY_QUIET_ROUND_MS = 120_000
+const CONNECTION_MONITOR_PING_MS = 60_000
 
 // a type alias, not an interface: libp2p's ServiceMap needs an index signature
 export type EccoServices = {
@@ -50,6 +50,8 @@ export interface EccoLibp2pInit {
   neighboursFromRegistry?: boolean
   heartbeatMs: number
   goneAfterHeartbeats: number
+  /** members only; vehicles send no beats */
+  beatFanout?: number
   /** the local registry entry; node/ refreshes load through the state service */
   state: PeerStateInput
   /** the registry's replicated map (persisted by node/) */
@@ -112,7 +114,9 @@ export async function createEccoLibp2p (init: EccoLibp2pInit): Promise<EccoLibp2
     // healthy connections; aborting them cost redials that loaded the loop
     // further until discovery stalled. Dead connections still end on socket
     // errors, and the registry marks silent peers gone by their heartbeat.
-    connectionMonitor: { abortConnectionOnPingFailure: false },
+    // Its pings then only refresh an RTT in the peer store; every 10 s on
+    // dozens of connections per peer that was a visible share of idle CPU.
+    connectionMonitor: { abortConnectionOnPingFailure: false, pingInterval: CONNECTION_MONITOR_PING_MS },
     ...(init.logger === undefined ? {} : { logger: init.logger }),
     start: false,
     services: {
@@ -148,8 +152,10 @@ export async function createEccoLibp2p (init: EccoLibp2pInit): Promise<EccoLibp2
         precision: init.cellPrecision,
         intervalMs: init.discoveryIntervalMs,
         // the registry names new neighbours between rounds: after the first
-        // quiet round the DHT is only the safety net
-        ...(init.neighboursFromRegistry === true ? { quietRoundMinMs: REGISTRY_QUIET_ROUND_MS } : {}),
+        // quiet round the DHT is only the safety net, asked once an interval.
+        // Each round costs every peer near the keys DHT work; at 50 peers the
+        // rounds were a fifth of an idle fleet's CPU.
+        ...(init.neighboursFromRegistry === true ? { quietRoundMinMs: init.discoveryIntervalMs } : {}),
         provide: !client
       }),
       state: stateGossip({
@@ -157,6 +163,7 @@ export async function createEccoLibp2p (init: EccoLibp2pInit): Promise<EccoLibp2
         registry: init.registry,
         heartbeatMs: init.heartbeatMs,
         goneAfterHeartbeats: init.goneAfterHeartbeats,
+        ...(init.beatFanout === undefined ? {} : { beatFanout: init.beatFanout }),
         member: !client
       }),
       security: security.service

@@ -27,6 +27,11 @@ export function collectPeerMetrics (peer: EccoPeer, startedAt: number): MetricFa
     counter('ecco_dht_query_errors_total', 'DHT queries that failed', discovery.stats.dhtQueryErrors),
     counter('ecco_discovery_rounds_total', 'Neighbour discovery rounds', discovery.stats.rounds),
     counter('ecco_gossip_rounds_total', 'State gossip heartbeat rounds', state.stats.heartbeats),
+    counter('ecco_beat_vectors_total', 'Beat vectors on the liveness streams', [
+      { labels: { direction: 'in' }, value: state.stats.beats.vectorsIn },
+      { labels: { direction: 'out' }, value: state.stats.beats.vectorsOut }
+    ]),
+    counter('ecco_beat_idle_timeouts_total', 'Liveness streams dropped for silence', state.stats.beats.idleTimeouts),
     counter('ecco_sync_exchanges_total', 'Completed anti-entropy exchanges', sync.stats.exchanges),
     counter('ecco_sync_failures_total', 'Anti-entropy exchanges that failed', sync.stats.failures),
     counter('ecco_sync_bytes_total', 'Anti-entropy bytes', [

@@ -36,6 +36,13 @@ export interface EccoPeerInit {
    * @default DEFAULT_FEATURES
    */
   features?: PeerFeatureFactory[]
+  /**
+   * Publish this process' CPU and memory as the peer's load. Peers sharing one
+   * process (sim-net's one-process mode, benchmarks) would all report the same
+   * process-wide figures, and all republish whenever its heap grows.
+   * @default true
+   */
+  processLoad?: boolean
 }
 
 export interface NeighbourView {
@@ -70,7 +77,7 @@ export class EccoPeer extends TypedEventEmitter<EccoPeerEvents> {
   readonly store: PeerStore
   readonly log: Log
   private readonly registryMap: PersistentRegistry
-  private readonly load: LoadSampler
+  private readonly load?: LoadSampler
   private readonly startedAt = Date.now()
   private http?: StatusServer
   private stopping?: Promise<void>
@@ -80,7 +87,7 @@ export class EccoPeer extends TypedEventEmitter<EccoPeerEvents> {
   /** pubsub messages seen on any topic, for /metrics */
   readonly traffic = { messagesIn: 0 }
 
-  constructor (config: PeerConfig, libp2p: EccoLibp2p, store: PeerStore, registry: PersistentRegistry, log: Log, features: PeerFeatureFactory[]) {
+  constructor (config: PeerConfig, libp2p: EccoLibp2p, store: PeerStore, registry: PersistentRegistry, log: Log, features: PeerFeatureFactory[], processLoad: boolean) {
     super()
     this.featureFactories = features
     this.config = config
@@ -88,7 +95,7 @@ export class EccoPeer extends TypedEventEmitter<EccoPeerEvents> {
     this.store = store
     this.registryMap = registry
     this.log = log
-    this.load = new LoadSampler(config.capacity.cpuCores)
+    if (processLoad) this.load = new LoadSampler(config.capacity.cpuCores)
   }
 
   get peerId (): PeerId { return this.libp2p.peerId }
@@ -105,11 +112,14 @@ export class EccoPeer extends TypedEventEmitter<EccoPeerEvents> {
     await this.libp2p.start()
     if (this.config.neighboursFromRegistry) this.unlearn = learnNeighboursFromRegistry(state, this.libp2p.services.discovery, this.log)
     state.updateState({ multiaddrs: this.multiaddrs() })
-    this.loadTimer = setInterval(() => {
-      const load = this.load.sample()
-      if (load !== undefined) state.updateLoad(load)
-    }, this.config.heartbeatMs)
-    this.loadTimer.unref?.()
+    const sampler = this.load
+    if (sampler !== undefined) {
+      this.loadTimer = setInterval(() => {
+        const load = sampler.sample()
+        if (load !== undefined) state.updateLoad(load)
+      }, this.config.heartbeatMs)
+      this.loadTimer.unref?.()
+    }
     for (const factory of this.featureFactories) {
       const feature = factory(this)
       if (feature === undefined) continue
@@ -268,6 +278,7 @@ export async function createEccoPeer (init: EccoPeerInit): Promise<EccoPeer> {
       neighboursFromRegistry: config.neighboursFromRegistry,
       heartbeatMs: config.heartbeatMs,
       goneAfterHeartbeats: config.goneAfterHeartbeats,
+      beatFanout: config.beatFanout,
       registry: registry.map,
       state: initialState(config),
       permissioned: (config.sections.security as SecurityConfig | undefined)?.mode === 'permissioned',
@@ -276,7 +287,7 @@ export async function createEccoPeer (init: EccoPeerInit): Promise<EccoPeer> {
     })
     await store.sub('identity').put('peer-id', new TextEncoder().encode(libp2p.peerId.toString()))
     log.info(created ? 'created identity' : 'loaded identity', { peerId: libp2p.peerId.toString() })
-    return new EccoPeer(config, libp2p, store, registry, log.child('peer'), init.features ?? DEFAULT_FEATURES)
+    return new EccoPeer(config, libp2p, store, registry, log.child('peer'), init.features ?? DEFAULT_FEATURES, init.processLoad ?? true)
   } catch (err) {
     await store.close()
     throw err

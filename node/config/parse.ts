@@ -16,7 +16,7 @@ import {
 
 const TOP_FIELDS = [
   'name', 'position', 'tier', 'sensors', 'radios', 'capacity', 'listen', 'bootstrap', 'dataDir',
-  'logLevel', 'http', 'httpHost', 'heartbeatMs', 'goneAfterHeartbeats', 'cellPrecision', 'discoveryIntervalMs', 'neighboursFromRegistry'
+  'logLevel', 'http', 'httpHost', 'heartbeatMs', 'goneAfterHeartbeats', 'beatFanout', 'cellPrecision', 'discoveryIntervalMs', 'neighboursFromRegistry'
 ] as const
 
 function position (v: unknown, path: string): PeerConfig['position'] {
@@ -105,6 +105,7 @@ export function applyLayer (base: PeerConfig, layer: Obj, origin: string): PeerC
   if (L.httpHost !== undefined) c.httpHost = asString(L.httpHost, at('httpHost'))
   if (L.heartbeatMs !== undefined) c.heartbeatMs = asNumber(L.heartbeatMs, at('heartbeatMs'), { min: 50, max: 600_000, integer: true })
   if (L.goneAfterHeartbeats !== undefined) c.goneAfterHeartbeats = asNumber(L.goneAfterHeartbeats, at('goneAfterHeartbeats'), { min: 1, max: 1000, integer: true })
+  if (L.beatFanout !== undefined) c.beatFanout = asNumber(L.beatFanout, at('beatFanout'), { min: 1, max: 1000, integer: true })
   if (L.cellPrecision !== undefined) c.cellPrecision = asNumber(L.cellPrecision, at('cellPrecision'), { min: 1, max: 9, integer: true })
   if (L.discoveryIntervalMs !== undefined) c.discoveryIntervalMs = asNumber(L.discoveryIntervalMs, at('discoveryIntervalMs'), { min: 100, max: 3_600_000, integer: true })
   if (L.neighboursFromRegistry !== undefined) c.neighboursFromRegistry = asBoolean(L.neighboursFromRegistry, at('neighboursFromRegistry'))

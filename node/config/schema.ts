@@ -62,6 +62,8 @@ export interface PeerConfig {
   heartbeatMs: number
   /** heartbeats missed before a peer is declared gone */
   goneAfterHeartbeats: number
+  /** connected members that get a beat vector each heartbeat, at least (protocols/state/beats.ts) */
+  beatFanout: number
   /** geohash precision of discovery cells */
   cellPrecision: number
   /**
@@ -88,6 +90,7 @@ export const DEFAULT_CONFIG: Omit<PeerConfig, 'dataDir'> = {
   httpHost: '127.0.0.1',
   heartbeatMs: 1000,
   goneAfterHeartbeats: 3,
+  beatFanout: 8,
   cellPrecision: 6,
   discoveryIntervalMs: 300_000,
   neighboursFromRegistry: true,

@@ -26,6 +26,8 @@ export interface SimFactoriesInit {
   lookaheadM?: number
   /** EF catalogue for pinning descriptor image hashes @default the build's */
   catalogueDir?: string
+  /** multi-process mode: each peer's process load is its own @default false */
+  ownProcess?: boolean
 }
 
 export function simFactories (init: SimFactoriesInit = {}, state = new SimNodeState()): SimNetFactories {
@@ -33,6 +35,7 @@ export function simFactories (init: SimFactoriesInit = {}, state = new SimNodeSt
   const sensors = new SimSensors(state, baseline)
   return {
     peers: createSimPeerFactory({
+      ownProcess: init.ownProcess ?? false,
       roadside: {
         state,
         onStarted: (peer) => { sensors.applyBaseline(peer) },

@@ -36,6 +36,8 @@ export interface SimPeerFactoryInit {
   config?: Partial<PeerConfig>
   /** certificates, hazards and pipelines for every peer @default off (registry-only peers) */
   roadside?: SimRoadsideInit
+  /** one peer per process (multi-process mode): its process' load is its own @default false */
+  ownProcess?: boolean
 }
 
 function toConfig (spec: SimPeerSpec, extra: Partial<PeerConfig>): PeerConfig {
@@ -131,6 +133,7 @@ export function createSimPeerFactory (init: SimPeerFactoryInit = {}): SimPeerFac
         config: toConfig(spec, extra),
         log: createLogger({ level: 'error', base: { peer: spec.name } }),
         transports: [wrap === undefined ? tcp() : wrap(tcp())],
+        processLoad: init.ownProcess ?? false,
         ...(init.features === undefined ? {} : { features: init.features })
       })
       await peer.start()

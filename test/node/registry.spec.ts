@@ -92,3 +92,40 @@ describe('registry gossip', () => {
     }
   })
 })
+
+describe('beat vectors relayed with a fanout of three', () => {
+  const mesh = new TestMesh()
+
+  before(async () => {
+    const boot = await mesh.add({ name: 'f0', position: origin, heartbeatMs: HEARTBEAT_MS, config: { beatFanout: 3 } })
+    for (let i = 1; i < 6; i++) {
+      await mesh.add({ name: `f${i}`, position: offsetMetres(origin, 0, i * 150), bootstrap: [mesh.addrOf(boot)], heartbeatMs: HEARTBEAT_MS, config: { beatFanout: 3 } })
+    }
+  })
+
+  after(async () => { await mesh.stop() })
+
+  it('keeps every peer live though each tells three of its five members per heartbeat, and still notices a stopped one', async () => {
+    await waitFor(() => converged(mesh.peers) && mesh.peers.every((p) => p.registry().every((e) => e.live)), { timeoutMs: 15_000, message: () => describeDigests(mesh.peers) })
+    const gone: string[] = []
+    for (const p of mesh.peers) p.addEventListener('peer:gone', (evt) => { gone.push(`${p.config.name ?? ''} saw ${evt.detail.peerId} gone`) })
+    const stats = (p: EccoPeer): { heartbeats: number, vectorsOut: number } => ({ heartbeats: p.libp2p.services.state.stats.heartbeats, vectorsOut: p.libp2p.services.state.stats.beats.vectorsOut })
+    const before = mesh.peers.map(stats)
+    // twice the time after which a silent peer is declared gone
+    await waitFor(() => mesh.peers.every((p, i) => stats(p).heartbeats >= before[i].heartbeats + 6), { timeoutMs: 15_000, message: 'heartbeats stalled' })
+    assert.deepEqual([...gone], [])
+    mesh.peers.forEach((p, i) => {
+      const now = stats(p)
+      // five members, fanout three, each told within three heartbeats: three vectors per heartbeat
+      assert.ok(now.vectorsOut - before[i].vectorsOut <= 3 * (now.heartbeats - before[i].heartbeats), `${p.config.name ?? ''} sent more than three vectors per heartbeat`)
+    })
+
+    const victim = mesh.peers[2]
+    const id = victim.peerId.toString()
+    await mesh.remove(victim)
+    await waitFor(() => mesh.peers.every((p) => p.libp2p.services.state.isLive(id) === false), {
+      timeoutMs: 3 * HEARTBEAT_MS + 1000 + HEARTBEAT_MS, message: 'stopped peer still live somewhere'
+    })
+    assert.deepEqual(gone.filter((g) => !g.endsWith(`${id} gone`)), [])
+  })
+})
