@@ -4,9 +4,12 @@
  * resident memory per peer; gossip bytes per peer per second.
  * Targets (issue 2): convergence within 2 heartbeats at 50 peers; <= 30 MB per idle peer.
  */
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { tcp } from '@libp2p/tcp'
 import type { MultiaddrConnection, Transport } from '@libp2p/interface'
 import { defaultConfig } from '../node/config/parse.js'
@@ -21,6 +24,7 @@ const CHANGES = 10
 const IDLE_WINDOW_MS = 10_000
 /** discovery looks up the neighbourhood at 15, 30, 60 s... after start: idle is what follows */
 const IDLE_SETTLE_MS = Number(process.env.BENCH_MESH_SETTLE_MS ?? 60_000)
+const CHILD_ENV = 'BENCH_MESH_CHILD_SIZE'
 
 /** A TCP transport whose connections count the bytes they carry (after encryption, i.e. on the wire). */
 function countingTcp (bytes: { total: number }): (components: any) => Transport {
@@ -129,7 +133,8 @@ async function runSize (n: number): Promise<Record<string, unknown>> {
     const secs = (performance.now() - t0) / 1000
     const cpu = process.cpuUsage(cpu0)
     globalThis.gc?.()
-    const rss = process.memoryUsage.rss()
+    const mem = process.memoryUsage()
+    const rss = mem.rss
     return {
       peers: n,
       initialConvergenceMs: Math.round(initialMs),
@@ -139,6 +144,10 @@ async function runSize (n: number): Promise<Record<string, unknown>> {
       idleCpuPercentPerPeer: +(((cpu.user + cpu.system) / 1e6 / secs / n) * 100).toFixed(3),
       residentMbPerPeer: +((rss - rssBefore) / n / 2 ** 20).toFixed(2),
       processRssMb: Math.round(rss / 2 ** 20),
+      // where the resident memory is: V8's live heap, what V8 keeps committed, buffers
+      heapUsedMbPerPeer: +(mem.heapUsed / n / 2 ** 20).toFixed(2),
+      heapCommittedMb: Math.round(mem.heapTotal / 2 ** 20),
+      externalMb: Math.round(mem.external / 2 ** 20),
       wireBytesPerPeerPerSecond: Math.round((bytes.total - bytes0) / n / secs),
       // discovery work over the whole run, summed over peers
       discovery: sumDiscoveryStats(peers)
@@ -149,18 +158,42 @@ async function runSize (n: number): Promise<Record<string, unknown>> {
   }
 }
 
+/**
+ * Each size runs in a fresh process with --expose-gc: memory a previous size
+ * grew and the allocator kept would otherwise hide the next size's, and
+ * resident memory means little without a collection right before reading it.
+ */
+async function runSizeInChild (n: number): Promise<Record<string, unknown>> {
+  const child = spawn(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url)], {
+    env: { ...process.env, [CHILD_ENV]: String(n) }, stdio: ['ignore', 'pipe', 'inherit']
+  })
+  let out = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => { out += chunk })
+  const [code] = await once(child, 'exit') as [number | null]
+  const line = out.trim().split('\n').pop() ?? ''
+  if (code !== 0 || !line.startsWith('{')) return { peers: n, error: `bench process exited ${String(code)}: ${out.slice(-300)}` }
+  return JSON.parse(line)
+}
+
+const childSize = process.env[CHILD_ENV]
+if (childSize !== undefined) {
+  // a size that cannot converge on this machine is a result, not a crash
+  const r = await runSize(Number(childSize)).catch((err: Error) => ({ peers: Number(childSize), error: `registry did not converge: ${err.message}` }))
+  process.stdout.write(JSON.stringify(r) + '\n')
+  process.exit(0)
+}
+
 const results: Array<Record<string, unknown>> = []
 let file = ''
 for (const n of SIZES) {
-  // a size that cannot converge on this machine is a result, not a crash
-  const r = await runSize(n).catch((err: Error) => ({ peers: n, error: `registry did not converge: ${err.message}` }))
+  const r = await runSizeInChild(n)
   process.stdout.write(JSON.stringify(r) + '\n')
   results.push(r)
   // written after every size, so a long run that is stopped still leaves its numbers
   file = await writeResults('mesh', {
     heartbeatMs: HEARTBEAT_MS,
     targets: { convergenceHeartbeatsAt50: 2, residentMbPerIdlePeer: 30, discoveryMsAt12: 10_000 },
-    note: `all peers share one Node process; resident memory per peer is (process RSS after - before) / peers; idle is measured ${IDLE_SETTLE_MS / 1000} s after the last change`,
+    note: `all peers of a size share one fresh Node process (--expose-gc); resident memory per peer is (process RSS after a full GC - before the first peer) / peers; idle is measured ${IDLE_SETTLE_MS / 1000} s after the last change`,
     results
   })
 }

@@ -18,7 +18,7 @@
  * measure the emulator under plain libp2p load.
  *
  * Env: SIM_BENCH_STEPS (default "10,25,50,100,150,200,250": real peers are heavier than the calibration peers, so the ladder starts low), SIM_BENCH_SECONDS
- * (run length per step, default 40), SIM_BENCH_WARMUP (s, default 10).
+ * (run length per step, default 40), SIM_BENCH_WARMUP (s, default 10), SIM_BENCH_CELL_PRECISION (default 7).
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import { cpus } from 'node:os'
@@ -36,6 +36,7 @@ function peerFactory (): SimPeerFactory {
 }
 
 const LATENCY_MS = 10
+const CELL_PRECISION = Number(process.env.SIM_BENCH_CELL_PRECISION ?? 7)
 const TOLERANCE = 0.1
 const STEPS = (process.env.SIM_BENCH_STEPS ?? '10,25,50,100,150,200,250').split(',').map(Number).filter(n => n > 0)
 const SECONDS = Number(process.env.SIM_BENCH_SECONDS ?? 40)
@@ -82,13 +83,19 @@ interface StepResult {
   bytesPerSecond: number
 }
 
-/** A grid of `peers` 150 m apart; neighbours on a 5 ms radio class, everything else (and the probe) on 10 ms. */
+/**
+ * A grid of `peers` 150 m apart; neighbours on a 5 ms radio class, everything
+ * else (and the probe) on 10 ms. Discovery cells of precision 7 (about 150 m),
+ * as a city deployment this dense would configure: with the default 6 a
+ * peer's 3x3 block spans 3.6 km and every peer would dial 64 others.
+ */
 function benchScenario (peers: number): Scenario {
   const cols = Math.min(20, peers)
   return validateScenario({
     name: `bench-sim-${peers}`,
     duration: `${SECONDS}s`,
     heartbeat: '1s',
+    cellPrecision: CELL_PRECISION,
     sample: '2s',
     seed: peers,
     nodes: [{ name: 'p', count: peers, grid: { origin: [48.13, 11.55], rows: Math.ceil(peers / cols), cols, spacingM: 150 } }],

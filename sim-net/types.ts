@@ -54,6 +54,8 @@ export interface SimPeerSpec {
   /** multiaddrs (with /p2p/ suffix) of live peers to join */
   bootstrap: string[]
   heartbeatMs: number
+  /** geohash precision of discovery cells; the peer's default when absent */
+  cellPrecision?: number
   /** listen address the peer must use so the emulator can tell peers apart by port */
   listen: string
   transportWrapper?: SimTransportWrapper

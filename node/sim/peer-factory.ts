@@ -55,6 +55,7 @@ function toConfig (spec: SimPeerSpec, extra: Partial<PeerConfig>): PeerConfig {
     bootstrap: spec.bootstrap,
     bootstrapMode: spec.bootstrap.length === 0,
     heartbeatMs: spec.heartbeatMs,
+    ...(spec.cellPrecision === undefined ? {} : { cellPrecision: spec.cellPrecision }),
     logLevel: 'error',
     ...extra
   }

@@ -100,6 +100,7 @@ class ScenarioRun {
       emulator: this.emulator,
       dataRoot,
       heartbeatMs: s.heartbeatMs,
+      ...(s.cellPrecision === undefined ? {} : { cellPrecision: s.cellPrecision }),
       now: () => this.now(),
       record: (series, value, fields) => { this.collector.record(this.now(), series, value, fields) }
     })

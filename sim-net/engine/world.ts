@@ -42,6 +42,7 @@ export interface WorldInit {
   emulator: LinkEmulator
   dataRoot: string
   heartbeatMs: number
+  cellPrecision?: number
   now: () => number
   record: SimRecordFn
 }
@@ -89,6 +90,7 @@ export class World {
         dataDir: join(this.init.dataRoot, 'peers', n.name),
         bootstrap: this.bootstrapFor(n.position, n.name),
         heartbeatMs: this.init.heartbeatMs,
+        ...(this.init.cellPrecision === undefined ? {} : { cellPrecision: this.init.cellPrecision }),
         listen: LISTEN_ADDR,
         transportWrapper: this.init.emulator.transportFor(n.name),
         record: this.init.record,

@@ -57,7 +57,7 @@ export class PeerProcess {
       this.child.once('exit', (code, signal) => { this.onExitEvent(code, signal); resolve() })
     })
     const { spec } = init
-    const data = { name: spec.name, position: spec.position, tier: spec.tier, sensors: spec.sensors, radios: spec.radios, capacity: spec.capacity, dataDir: spec.dataDir, bootstrap: spec.bootstrap, heartbeatMs: spec.heartbeatMs, listen: spec.listen, restart: spec.restart }
+    const data = { name: spec.name, position: spec.position, tier: spec.tier, sensors: spec.sensors, radios: spec.radios, capacity: spec.capacity, dataDir: spec.dataDir, bootstrap: spec.bootstrap, heartbeatMs: spec.heartbeatMs, ...(spec.cellPrecision === undefined ? {} : { cellPrecision: spec.cellPrecision }), listen: spec.listen, restart: spec.restart }
     this.send({ type: 'start', spec: data, ...init.start })
   }
 

@@ -90,6 +90,11 @@ export interface Scenario {
   seed: number
   durationMs: number
   heartbeatMs: number
+  /**
+   * geohash precision of the peers' discovery cells; a dense grid wants 7
+   * (about 150 m) so a peer's 3x3 block holds its street, not the district
+   */
+  cellPrecision?: number
   sampleMs: number
   convergenceTimeoutMs: number
   /** capabilities named explicitly by the scenario, besides those implied by its sections */

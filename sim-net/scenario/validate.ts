@@ -17,7 +17,7 @@ import type { Scenario, ScenarioPipeline, ScenarioVehicle, ScenarioWorkload } fr
 import type { Position } from '../../protocols/index.js'
 
 const TOP_FIELDS = [
-  'name', 'description', 'seed', 'duration', 'heartbeat', 'sample', 'convergenceTimeout', 'requires',
+  'name', 'description', 'seed', 'duration', 'heartbeat', 'cellPrecision', 'sample', 'convergenceTimeout', 'requires',
   'roads', 'nodes', 'links', 'vehicles', 'pipelines', 'workloads', 'events'
 ] as const
 
@@ -139,6 +139,7 @@ export function validateScenario (doc: unknown, opts: ValidateOptions = {}): Sce
     seed,
     durationMs,
     heartbeatMs: optDuration(o.heartbeat, 'heartbeat', DEFAULT_HEARTBEAT_MS, { min: 10 }),
+    ...(o.cellPrecision === undefined ? {} : { cellPrecision: readNumber(o.cellPrecision, 'cellPrecision', { integer: true, min: 1, max: 12 }) }),
     sampleMs: optDuration(o.sample, 'sample', DEFAULT_SAMPLE_MS, { min: 50 }),
     convergenceTimeoutMs: optDuration(o.convergenceTimeout, 'convergenceTimeout', DEFAULT_CONVERGENCE_TIMEOUT_MS, { min: 100 }),
     requires: o.requires === undefined ? [] : readStringList(o.requires, 'requires'),

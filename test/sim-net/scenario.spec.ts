@@ -58,6 +58,12 @@ describe('scenario validation', () => {
     rejects(doc, /^nodes\[0\]\.tierr: unknown field \(expected one of: name, count, tier/)
   })
 
+  it('passes a geohash cell precision to the peers, and names a bad one', () => {
+    assert.equal(validateScenario(withPatch({})).cellPrecision, undefined)
+    assert.equal(validateScenario(withPatch({ cellPrecision: 7 })).cellPrecision, 7)
+    rejects(withPatch({ cellPrecision: 13 }), /^cellPrecision: must be an integer in \[1, 12\]/)
+  })
+
   it('requires duration and parses units', () => {
     const doc = withPatch({})
     delete doc.duration
