@@ -36,8 +36,8 @@ const DETECTORS = [ICE_INDEX - 1, ICE_INDEX, ICE_INDEX + 1]
 const r1 = (x: number): number => Math.round(x * 10) / 10
 /** the road is dialled explicitly; slow DHT rounds keep 30 peers in one process from starving the hazard path */
 const DISCOVERY_MS = 60_000
-/** state-gossip heartbeats: every peer's announcement reaches every other peer, N² per beat in one process */
-const HEARTBEAT_MS = Number(process.env.BENCH_HAZARD_HEARTBEAT_MS ?? 5000)
+/** state-gossip heartbeats: the deployment default (beat vectors keep 30 peers in one process affordable) */
+const HEARTBEAT_MS = Number(process.env.BENCH_HAZARD_HEARTBEAT_MS ?? 1000)
 
 async function until (cond: () => boolean, timeoutMs: number, what: () => string): Promise<void> {
   const end = Date.now() + timeoutMs

@@ -268,7 +268,7 @@ async function main (): Promise<void> {
       frame250KB: { p50Ms: p3.perHopOverheadMs.p50, met: p3.perHopOverheadMs.p50 <= 3 },
       frame56B: { p50Ms: small.perHopOverheadMs.p50, met: small.perHopOverheadMs.p50 <= 3, P3: small },
       whereTheTimeGoesMs: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, summary(v)])),
-      note: 'a hop = commit step (level batch) + read outbound + open stream (yamux + multistream-select) + send, receiver persists (level) + ack + sender records ack (level) + next EF invoke; the wrappers time each on the 56-byte run; EF compute is excluded from the per-hop figure'
+      note: 'a hop = commit step (level batch) + read outbound (in-memory key list) + send on the long-lived /ecco/bundle/1.1.0 stream (opened once per peer pair: streamOpen has few samples), receiver persists (level) + ack + sender records ack (level) + next EF invoke; the wrappers time each on the 56-byte run; EF compute is excluded from the per-hop figure'
     }
   }
   const conv: unknown[] = []

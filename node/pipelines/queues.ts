@@ -7,6 +7,8 @@
  *   d/<bundleKey>            seen (dedup), with the time it was seen
  *   j/<pipeline>/<stage>/<run>  a join that fired (late bundles are dropped)
  * Every change is one LevelDB batch, so kill -9 leaves each step done or not done.
+ * The keys of each target's outbound queue are also held in memory once listed, so the
+ * pump finds what to send without a LevelDB scan; level stays the truth after a restart.
  */
 import type { Sublevel } from '../store.js'
 
@@ -25,6 +27,8 @@ const range = (prefix: string): { gte: string, lt: string } => ({ gte: prefix, l
 
 /** Bytes of unacked outbound bundles also kept in memory (the level copy is for restarts). */
 const MAX_CACHED_BYTES = 32 * 1024 * 1024
+/** Outbound keys of one target held in memory; a longer queue (a peer long gone) is scanned from level. */
+const MAX_LISTED_KEYS = 16_384
 
 export class BundleQueues {
   private readonly db: Sublevel
@@ -37,6 +41,14 @@ export class BundleQueues {
    */
   private readonly cache = new Map<string, Uint8Array>()
   private cachedBytes = 0
+  /**
+   * target -> keys of `o/<target>/` in level, in sending order (listed once, then kept
+   * exact by every write here); absent: not listed yet, or in `tooLong`
+   */
+  private readonly lists = new Map<string, Set<string>>()
+  private readonly listing = new Map<string, Promise<void>>()
+  /** targets whose queue was too long to list: the pump scans level for them */
+  private readonly tooLong = new Set<string>()
 
   constructor (db: Sublevel) { this.db = db }
 
@@ -75,13 +87,70 @@ export class BundleQueues {
     return out
   }
 
+  /** The next `limit` bundles queued for `target` (bytes from memory when this process wrote them). */
   async outbound (target: string, limit = 64): Promise<OutboundEntry[]> {
+    const keys = await this.listed(target)
+    if (keys === undefined) return await this.scan(target, limit)
+    const out: OutboundEntry[] = []
+    for (const key of keys) {
+      if (out.length >= limit) break
+      const k = `o/${target}/${key}`
+      const bytes = this.cache.get(k) ?? await this.db.get(k)
+      // a listing that raced a delete can hold a key that is gone
+      if (bytes === undefined) keys.delete(key)
+      else out.push({ target, key, bytes })
+    }
+    return out
+  }
+
+  private async scan (target: string, limit: number): Promise<OutboundEntry[]> {
     const out: OutboundEntry[] = []
     for await (const k of this.db.keys({ ...range(`o/${target}/`), limit })) {
       const bytes = this.cache.get(k) ?? await this.db.get(k)
       if (bytes !== undefined) out.push({ target, key: k.slice(3 + target.length), bytes })
     }
+    // short enough again: the next call lists it
+    if (out.length < limit) this.tooLong.delete(target)
     return out
+  }
+
+  /** The queued keys of `target`, listed from level on first use; undefined when too many to hold. */
+  private async listed (target: string): Promise<Set<string> | undefined> {
+    if (this.tooLong.has(target)) return undefined
+    if (this.lists.has(target)) {
+      await this.listing.get(target)
+      return this.lists.get(target)
+    }
+    // in the map before the scan starts: commits meanwhile add to it, the scan fills in the rest
+    const keys = new Set<string>()
+    this.lists.set(target, keys)
+    const prefix = `o/${target}/`
+    const scan = (async () => {
+      for await (const k of this.db.keys({ ...range(prefix), limit: MAX_LISTED_KEYS })) keys.add(k.slice(prefix.length))
+    })()
+    this.listing.set(target, scan)
+    try {
+      await scan
+    } catch (err) {
+      this.lists.delete(target)
+      throw err
+    } finally {
+      this.listing.delete(target)
+    }
+    if (keys.size >= MAX_LISTED_KEYS) this.unlist(target)
+    return this.lists.get(target)
+  }
+
+  private unlist (target: string): void {
+    this.lists.delete(target)
+    this.tooLong.add(target)
+  }
+
+  private listAdd (target: string, key: string): void {
+    const keys = this.lists.get(target)
+    if (keys === undefined) return
+    keys.add(key)
+    if (keys.size > MAX_LISTED_KEYS) this.unlist(target)
   }
 
   /** Targets with pending outbound bundles (for resuming after a restart). */
@@ -114,7 +183,10 @@ export class BundleQueues {
     }
     if (step.joined !== undefined) ops.push({ type: 'put', key: `j/${step.joined}`, value: stamp(now) })
     if (ops.length > 0) await this.db.batch(ops)
-    for (const o of step.outbound) this.cachePut(`o/${o.target}/${o.key}`, o.bytes)
+    for (const o of step.outbound) {
+      this.cachePut(`o/${o.target}/${o.key}`, o.bytes)
+      this.listAdd(o.target, o.key)
+    }
     return fresh
   }
 
@@ -127,7 +199,6 @@ export class BundleQueues {
     const ops: Op[] = []
     for (const { key, bytes } of keys) {
       ops.push({ type: 'del', key: `o/${target}/${key}` })
-      this.cacheDrop(`o/${target}/${key}`)
       if (retain) {
         const v = new Uint8Array(8 + bytes.byteLength)
         v.set(stamp(now))
@@ -136,6 +207,12 @@ export class BundleQueues {
       }
     }
     await this.db.batch(ops)
+    // only once level agrees: a failed batch leaves them queued and listed
+    const listed = this.lists.get(target)
+    for (const { key } of keys) {
+      this.cacheDrop(`o/${target}/${key}`)
+      listed?.delete(key)
+    }
   }
 
   /**
@@ -145,18 +222,25 @@ export class BundleQueues {
   async retarget (pipelineId: string, toStage: string, from: string, to: string): Promise<number> {
     const ops: Op[] = []
     const matches = (key: string): boolean => key.split('/')[3] === toStage
+    const moved: string[] = []
     for await (const [k, v] of this.db.iterator(range(`o/${from}/${pipelineId}/`))) {
       const key = k.slice(3 + from.length)
       if (!matches(key)) continue
       ops.push({ type: 'del', key: k }, { type: 'put', key: `o/${to}/${key}`, value: v })
       this.cacheDrop(k)
+      moved.push(key)
     }
     for await (const [k, v] of this.db.iterator(range(`s/${from}/${pipelineId}/`))) {
       const key = k.slice(3 + from.length)
       if (!matches(key)) continue
       ops.push({ type: 'del', key: k }, { type: 'put', key: `o/${to}/${key}`, value: v.subarray(8) })
+      moved.push(key)
     }
     if (ops.length > 0) await this.db.batch(ops)
+    for (const key of moved) {
+      this.lists.get(from)?.delete(key)
+      this.listAdd(to, key)
+    }
     return ops.length / 2
   }
 
@@ -175,13 +259,18 @@ export class BundleQueues {
   /** Drops everything queued for a stopped or expired pipeline (dedup marks stay). */
   async dropPipeline (pipelineId: string): Promise<number> {
     const ops: Op[] = []
+    const unlisted: string[] = []
     for await (const k of this.db.keys(range(`i/${pipelineId}/`))) ops.push({ type: 'del', key: k })
     for (const prefix of ['o/', 's/']) {
       for await (const k of this.db.keys(range(prefix))) {
-        if (k.split('/')[2] === pipelineId) { ops.push({ type: 'del', key: k }); this.cacheDrop(k) }
+        if (k.split('/')[2] !== pipelineId) continue
+        ops.push({ type: 'del', key: k })
+        this.cacheDrop(k)
+        if (prefix === 'o/') unlisted.push(k)
       }
     }
     if (ops.length > 0) await this.db.batch(ops)
+    for (const k of unlisted) this.lists.get(k.slice(2, k.indexOf('/', 2)))?.delete(k.slice(k.indexOf('/', 2) + 1))
     return ops.length
   }
 }

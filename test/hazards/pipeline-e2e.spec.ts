@@ -3,7 +3,7 @@
  * run the repo's signed black-ice descriptor. The peers place the stages themselves
  * (detectors on the three road-weather stations, one fusion join, a broadcaster on every
  * ITS-G5 lamppost); the detectors read their own peer's SAC; bundles travel over
- * /ecco/bundle/1.0.0; every broadcaster's finale output becomes a signed DENM through the
+ * /ecco/bundle/1.1.0; every broadcaster's finale output becomes a signed DENM through the
  * hazards feature (DEFAULT_FEATURES wiring, no hand-made chain), gossiped on the hazard
  * cells and received by real ecco-vehicle clients.
  */

@@ -1,5 +1,5 @@
 /**
- * The data plane (issue 4 item 5): /ecco/bundle/1.0.0 acks only persisted
+ * The data plane (issue 4 item 5): /ecco/bundle/1.1.0 acks only persisted
  * bundles, drops duplicates by (pipeline, run, from, to, sequence), rejects
  * frames that do not decode; the persisted queues survive a reopen and
  * re-target to a substitute.
