@@ -11,43 +11,14 @@
  * `idleTimeoutMs`. Any failure ends the whole stream: acks are matched by position, so
  * a stream with a lost ack or a caller that gave up cannot be trusted further.
  */
-import { pipe } from 'it-pipe'
-import * as lp from 'it-length-prefixed'
-import { pushable, type Pushable } from 'it-pushable'
+import type { Pushable } from 'it-pushable'
 import type { Stream } from '@libp2p/interface'
-import { InvalidMessageError, StreamClosedError, StreamTimeoutError } from '../wire/index.js'
+import { framedWriter, InvalidMessageError, readFrames, StreamClosedError, StreamTimeoutError, TIMED_OUT, within } from '../wire/index.js'
 import { decodeBundle, decodeBundleAck } from './bundle.js'
 import {
   BUNDLE_VERSION, DEFAULT_BUNDLE_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_IN_FLIGHT, MAX_ACK_BYTES, MAX_BUNDLE_BYTES, MAX_BUNDLES_PER_STREAM, MAX_UNREAD_ACKS
 } from './constants.js'
 import { AckStatus, BundleAck, type Bundle } from './pb/bundle.js'
-
-/** Frames of a stream; oversized or truncated frames throw InvalidMessageError. */
-function frames (stream: Stream, maxFrameBytes: number): AsyncIterator<Uint8Array> {
-  return (async function * () {
-    try {
-      for await (const frame of lp.decode(stream.source, { maxDataLength: maxFrameBytes })) yield frame.subarray()
-    } catch (err) {
-      const name = (err as Error).name
-      if (name === 'InvalidDataLengthError' || name === 'InvalidMessageLengthError' || name === 'InvalidDataLengthLengthError') {
-        throw new InvalidMessageError(`frame exceeds ${maxFrameBytes} bytes`)
-      }
-      if (name === 'UnexpectedEOFError') throw new InvalidMessageError('truncated frame')
-      throw err
-    }
-  })()
-}
-
-/** A framed writer onto a stream's sink; `unread()` counts frames pushed and not yet taken by it. */
-function writer (stream: Stream): { out: Pushable<Uint8Array>, done: Promise<void>, unread: () => number } {
-  const out = pushable<Uint8Array>()
-  let pushed = 0
-  let taken = 0
-  const push = out.push.bind(out)
-  out.push = (frame) => { pushed++; return push(frame) }
-  const done = pipe(out, async function * (s) { for await (const f of s) { taken++; yield f } }, (s) => lp.encode(s), stream.sink).catch(() => {})
-  return { out, done, unread: () => pushed - taken }
-}
 
 const toError = (err: unknown): Error => err instanceof Error ? err : new Error(String(err))
 
@@ -84,7 +55,7 @@ export class BundleSession {
     this.maxInFlight = Math.max(1, Math.min(init.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT, MAX_UNREAD_ACKS))
     this.idleCloseMs = init.idleCloseMs ?? DEFAULT_IDLE_TIMEOUT_MS / 2
     this.onClose = init.onClose
-    this.out = writer(stream).out
+    this.out = framedWriter(stream).out
     this.ended = this.read()
     this.armIdle()
   }
@@ -166,7 +137,7 @@ export class BundleSession {
   }
 
   private async read (): Promise<void> {
-    const it = frames(this.stream, MAX_ACK_BYTES)
+    const it = readFrames(this.stream, MAX_ACK_BYTES)
     let error: Error | undefined
     try {
       for (let r = await it.next(); r.done !== true; r = await it.next()) {
@@ -209,18 +180,6 @@ export interface ServeOptions {
   onViolation?: (err: Error) => void
 }
 
-const TIMED_OUT = Symbol('timed out')
-
-async function within<T> (p: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const t = new Promise<typeof TIMED_OUT>((resolve) => { timer = setTimeout(() => { resolve(TIMED_OUT) }, ms) })
-  try {
-    return await Promise.race([p, t])
-  } finally {
-    clearTimeout(timer)
-  }
-}
-
 /**
  * Answers one inbound stream until the sender ends it: each bundle goes to `accept`
  * (which persists it or finds it a duplicate) before its ack is written. A frame that
@@ -229,8 +188,8 @@ async function within<T> (p: Promise<T>, ms: number): Promise<T | typeof TIMED_O
  */
 export async function serveBundles (stream: Stream, accept: (b: Bundle, raw: Uint8Array) => Promise<BundleVerdict>, options: ServeOptions = {}): Promise<number> {
   const idleMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS
-  const { out, done, unread } = writer(stream)
-  const it = frames(stream, MAX_BUNDLE_BYTES)
+  const { out, done, unread } = framedWriter(stream)
+  const it = readFrames(stream, MAX_BUNDLE_BYTES)
   const end = (err: Error): void => { out.end(err); stream.abort(err) }
   const onAbort = (): void => { end(new StreamClosedError('bundle stream: receiver stopping')) }
   if (options.signal?.aborted === true) onAbort()

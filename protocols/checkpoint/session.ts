@@ -11,52 +11,14 @@
  * opens streams and never writes (or dribbles a frame) does not pin them; the opener
  * closes a session it has not used for half that time, before the server would.
  */
-import { pipe } from 'it-pipe'
-import * as lp from 'it-length-prefixed'
-import { pushable, type Pushable } from 'it-pushable'
+import type { Pushable } from 'it-pushable'
 import type { Stream } from '@libp2p/interface'
-import { InvalidMessageError, StreamClosedError, StreamTimeoutError } from '../wire/index.js'
+import { framedWriter, InvalidMessageError, readFrames, StreamClosedError, StreamTimeoutError, TIMED_OUT, within } from '../wire/index.js'
 
 export interface SessionLimits {
   maxFrameBytes: number
   maxPending: number
   readTimeoutMs: number
-}
-
-/** Frames of a stream as an iterator; oversized or truncated frames throw InvalidMessageError. */
-function frames (stream: Stream, maxFrameBytes: number): AsyncIterator<Uint8Array> {
-  return (async function * () {
-    try {
-      for await (const frame of lp.decode(stream.source, { maxDataLength: maxFrameBytes })) yield frame.subarray()
-    } catch (err) {
-      const name = (err as Error).name
-      if (name === 'InvalidDataLengthError' || name === 'InvalidMessageLengthError' || name === 'InvalidDataLengthLengthError') {
-        throw new InvalidMessageError(`frame exceeds ${maxFrameBytes} bytes`)
-      }
-      if (name === 'UnexpectedEOFError') throw new InvalidMessageError('truncated frame')
-      throw err
-    }
-  })()
-}
-
-const TIMED_OUT = Symbol('timed out')
-
-/** `p`, or TIMED_OUT when it has not settled within `ms`. */
-async function within<T> (p: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const t = new Promise<typeof TIMED_OUT>((resolve) => { timer = setTimeout(() => { resolve(TIMED_OUT) }, ms) })
-  try {
-    return await Promise.race([p, t])
-  } finally {
-    clearTimeout(timer)
-  }
-}
-
-/** A framed writer onto a stream's sink. */
-function writer (stream: Stream): { out: Pushable<Uint8Array>, done: Promise<void> } {
-  const out = pushable<Uint8Array>()
-  const done = pipe(out, (s) => lp.encode(s), stream.sink).catch(() => {})
-  return { out, done }
 }
 
 interface Pending {
@@ -91,7 +53,7 @@ export class ClientSession {
     this.stream = stream
     this.limits = limits
     this.onClose = onClose
-    this.out = writer(stream).out
+    this.out = framedWriter(stream).out
     void this.read()
     this.armIdle()
   }
@@ -201,7 +163,7 @@ export class ClientSession {
   }
 
   private async read (): Promise<void> {
-    const it = frames(this.stream, this.limits.maxFrameBytes)
+    const it = readFrames(this.stream, this.limits.maxFrameBytes)
     let error: Error = new StreamClosedError(`${this.peer} closed the session`)
     try {
       for (let r = await it.next(); r.done !== true; r = await it.next()) {
@@ -274,8 +236,8 @@ export interface ServeHandlers {
  * every answer is out.
  */
 export async function serveSession (stream: Stream, limits: SessionLimits, h: ServeHandlers): Promise<void> {
-  const { out, done } = writer(stream)
-  const it = frames(stream, limits.maxFrameBytes)
+  const { out, done } = framedWriter(stream)
+  const it = readFrames(stream, limits.maxFrameBytes)
   let inFlight = 0
   let ended = false
   let drained: (() => void) | undefined

@@ -7,7 +7,8 @@ import type { Stream } from '@libp2p/interface'
 import { pipe } from 'it-pipe'
 import * as lp from 'it-length-prefixed'
 import { pushable } from 'it-pushable'
-import { InvalidMessageError, StreamClosedError, StreamTimeoutError } from './errors.js'
+import { StreamClosedError, StreamTimeoutError } from './errors.js'
+import { readFrames } from './frames.js'
 
 export interface ChannelOptions {
   maxFrameBytes: number
@@ -37,19 +38,7 @@ export function openChannel (stream: Stream, opts: ChannelOptions): FrameChannel
     outgoing.end(err)
   }
   signal.addEventListener('abort', onAbort, { once: true })
-  const frames: AsyncIterator<Uint8Array> = (async function * () {
-    const decoded = lp.decode(stream.source, { maxDataLength: opts.maxFrameBytes })
-    try {
-      for await (const frame of decoded) yield frame.subarray()
-    } catch (err) {
-      const name = (err as Error).name
-      if (name === 'InvalidDataLengthError' || name === 'InvalidMessageLengthError' || name === 'InvalidDataLengthLengthError') {
-        throw new InvalidMessageError(`frame exceeds ${opts.maxFrameBytes} bytes`)
-      }
-      if (name === 'UnexpectedEOFError') throw new InvalidMessageError('truncated frame')
-      throw err
-    }
-  })()
+  const frames = readFrames(stream, opts.maxFrameBytes)
   const sending = pipe(outgoing, (s) => lp.encode(s), stream.sink).catch(() => {})
   const readOrEnd = async (): Promise<Uint8Array | undefined> => {
     if (signal.aborted) throw timeout.aborted ? new StreamTimeoutError(`no answer within ${opts.timeoutMs} ms`) : new StreamClosedError('aborted')

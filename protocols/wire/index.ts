@@ -5,3 +5,4 @@
 export * from './errors.js'
 export * from './decode.js'
 export * from './channel.js'
+export * from './frames.js'
