@@ -18,11 +18,13 @@
  * measure the emulator under plain libp2p load.
  *
  * Env: SIM_BENCH_STEPS (default "10,25,50,100,150,200,250": real peers are heavier than the calibration peers, so the ladder starts low), SIM_BENCH_SECONDS
- * (run length per step, default 40), SIM_BENCH_WARMUP (s, default 10), SIM_BENCH_CELL_PRECISION (default 7).
+ * (run length per step, default 40), SIM_BENCH_WARMUP (s, default 10), SIM_BENCH_CELL_PRECISION (default 7),
+ * SIM_BENCH_PROFILE (a folder: CPU profile of each step's measured window).
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import { cpus } from 'node:os'
-import { dirname, resolve } from 'node:path'
+import { Session } from 'node:inspector/promises'
+import { dirname, join, resolve } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { createBarePeerFactory, createLinkEmulator, createLinkProbe, runScenario, validateScenario } from '../sim-net/index.js'
 import type { LinkEmulator, LinkProbe, Scenario, SimPeerFactory, SimResults } from '../sim-net/index.js'
@@ -41,6 +43,27 @@ const TOLERANCE = 0.1
 const STEPS = (process.env.SIM_BENCH_STEPS ?? '10,25,50,100,150,200,250').split(',').map(Number).filter(n => n > 0)
 const SECONDS = Number(process.env.SIM_BENCH_SECONDS ?? 40)
 const WARMUP_S = Number(process.env.SIM_BENCH_WARMUP ?? 10)
+/** a folder: the measured window of each step is CPU-profiled into sim-<peers>.cpuprofile */
+const PROFILE_DIR = process.env.SIM_BENCH_PROFILE
+const profiler = createWindowProfiler()
+
+/** The inspector's sampling profiler over one window (no --cpu-prof: that covers start-up too). */
+function createWindowProfiler (): { start: () => Promise<void>, stop: (file: string) => Promise<void> } {
+  const session = new Session()
+  return {
+    start: async () => {
+      session.connect()
+      await session.post('Profiler.enable')
+      await session.post('Profiler.start')
+    },
+    stop: async (file) => {
+      const { profile } = await session.post('Profiler.stop')
+      session.disconnect()
+      await mkdir(dirname(file), { recursive: true })
+      await writeFile(file, JSON.stringify(profile))
+    }
+  }
+}
 
 function quantile (xs: readonly number[], q: number): number {
   if (xs.length === 0) return Number.NaN
@@ -78,6 +101,7 @@ interface StepResult {
   emulator: { chunks: number, withinTolerance: number, latenessP50Ms: number, latenessP95Ms: number, latenessP99Ms: number, latenessMaxMs: number }
   eventLoop: SimResults['eventLoop']
   cpuPercent: number
+  steadyCpuPercent: number | null
   rssMb: number
   initialConvergenceMs: number | null
   bytesPerSecond: number
@@ -121,6 +145,10 @@ async function step (peers: number, baseline: number): Promise<StepResult> {
   const cpu0 = process.cpuUsage()
   const wall0 = performance.now()
   let startMs = 0
+  let steady: { cpu: NodeJS.CpuUsage, at: number } | undefined
+  let steadyCpu: NodeJS.CpuUsage | undefined
+  let steadyMs = 0
+  let profiled: Promise<void> | undefined
   const results = await runScenario(scenario, {
     peers: peerFactory(),
     startConcurrency: 16,
@@ -137,17 +165,26 @@ async function step (peers: number, baseline: number): Promise<StepResult> {
           // measure steady state only: start-up (key generation, handshakes) is excluded
           emulator?.resetAccuracy()
           loop.enable()
+          steady = { cpu: process.cpuUsage(), at: performance.now() }
+          if (PROFILE_DIR !== undefined) await profiler.start()
           while (running) {
             try { rtts.push(await p.roundTrip()) } catch { probeErrors++ }
             await new Promise(resolve => setTimeout(resolve, 100))
           }
         })()
       }
-      if (e.type === 'phase' && e.phase === 'stopping') { running = false; loop.disable() }
+      if (e.type === 'phase' && e.phase === 'stopping') {
+        running = false
+        loop.disable()
+        if (steady !== undefined) steadyCpu = process.cpuUsage(steady.cpu)
+        if (steady !== undefined) steadyMs = performance.now() - steady.at
+        if (PROFILE_DIR !== undefined) profiled = profiler.stop(join(PROFILE_DIR, `sim-${peers}.cpuprofile`))
+      }
     }
   })
   running = false
   await probing
+  await profiled
   await (await probe)?.stop()
   const cpu = process.cpuUsage(cpu0)
   const wall = performance.now() - wall0
@@ -166,6 +203,8 @@ async function step (peers: number, baseline: number): Promise<StepResult> {
     emulator: { chunks, withinTolerance: within, latenessP50Ms: worst(c => c.lateness.p50Ms), latenessP95Ms: worst(c => c.lateness.p95Ms), latenessP99Ms: worst(c => c.lateness.p99Ms), latenessMaxMs: worst(c => c.lateness.maxMs) },
     eventLoop: { meanMs: Math.max(0, loop.mean / 1e6 - 10), p99Ms: Math.max(0, loop.percentile(99) / 1e6 - 10), maxMs: Math.max(0, loop.max / 1e6 - 10) },
     cpuPercent: 100 * (cpu.user + cpu.system) / 1000 / wall,
+    // after the warm-up only: what the emulated network costs once it runs
+    steadyCpuPercent: steadyCpu === undefined ? null : 100 * (steadyCpu.user + steadyCpu.system) / 1000 / steadyMs,
     rssMb: rss / (1 << 20),
     initialConvergenceMs: results.convergence[0]?.convergedMs ?? null,
     bytesPerSecond: classes.reduce((a, c) => a + c.bytes, 0) / (SECONDS)
@@ -180,7 +219,7 @@ async function main (): Promise<void> {
   for (const n of STEPS) {
     const r = await step(n, baseline)
     steps.push(r)
-    process.stdout.write(`${String(n).padStart(4)} peers: ${r.ok ? 'ok  ' : 'FAIL'} probe median RTT ${r.probe.medianRttMs.toFixed(2)} ms (${r.probe.medianErrorPct.toFixed(1)}%), chunks on time ${(100 * r.emulator.withinTolerance).toFixed(1)}%, lateness p99 ${r.emulator.latenessP99Ms.toFixed(1)} ms, loop p99 ${r.eventLoop.p99Ms.toFixed(1)} ms, cpu ${r.cpuPercent.toFixed(0)}%, rss ${r.rssMb.toFixed(0)} MB\n`)
+    process.stdout.write(`${String(n).padStart(4)} peers: ${r.ok ? 'ok  ' : 'FAIL'} probe median RTT ${r.probe.medianRttMs.toFixed(2)} ms (${r.probe.medianErrorPct.toFixed(1)}%), chunks on time ${(100 * r.emulator.withinTolerance).toFixed(1)}%, lateness p99 ${r.emulator.latenessP99Ms.toFixed(1)} ms, loop p99 ${r.eventLoop.p99Ms.toFixed(1)} ms, cpu ${r.cpuPercent.toFixed(0)}% (steady ${r.steadyCpuPercent?.toFixed(0) ?? "-"}%), rss ${r.rssMb.toFixed(0)} MB\n`)
     if (!r.ok) break
   }
   const passing = steps.filter(s => s.ok).map(s => s.peers)
