@@ -238,7 +238,12 @@ stages:
       const ds = new Set(h.peers.map((p) => feature(p).status(d.id)?.digest ?? ''))
       digest = [...ds][0]
       return ds.size === 1 && digest !== ''
-    }, 120_000, `convergence over ${n} peers`)
+    }, 120_000, () => {
+      // which peers disagree, and how: no descriptor, no placement, or another one
+      const by = new Map<string, number>()
+      for (const p of h.peers) { const k = feature(p).status(d.id)?.digest?.slice(0, 8) ?? 'no descriptor'; by.set(k === '' ? 'unplaced' : k, (by.get(k === '' ? 'unplaced' : k) ?? 0) + 1) }
+      return `convergence over ${n} peers: ${[...by].map(([k, c]) => `${c}× ${k}`).join(', ')}`
+    })
     const total = performance.now() - t0
     const bids = feature(first).book.bidsOf(d.id).length
     const firstPlaced = [...placedAt.values()].map((t) => t - t0)
