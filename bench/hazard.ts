@@ -9,10 +9,14 @@
  * its finale output into a signed DENM. One sample per (vehicle, actionId): the vehicle's
  * `warning:shown` time minus the DENM detectionTime (the detectors' reading time the
  * fusion carries). Each event: freeze the stations, wait for every vehicle to show every
- * broadcaster's warning, melt, wait for the terminations.
+ * broadcaster's warning, melt, wait for the terminations (melt to cancelled at every vehicle,
+ * and whether quiet runs or the clearAfterMs fallback ended each warning). The event-loop
+ * delay over the events tells how loaded the one process was: every pipeline hop costs a
+ * few event-loop turns (store writes, acks), so loaded turns multiply into the latencies.
  * Env: BENCH_HAZARD_PEERS (30), BENCH_HAZARD_EVENTS (10), BENCH_HAZARD_VEHICLES (3).
  */
 import { loadavg } from 'node:os'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import type { Message } from '@libp2p/interface'
 import type { HazardsFeature } from '../node/hazards/index.js'
 import type { EccoPeer } from '../node/peer.js'
@@ -38,6 +42,14 @@ const r1 = (x: number): number => Math.round(x * 10) / 10
 const DISCOVERY_MS = 60_000
 /** state-gossip heartbeats: the deployment default (beat vectors keep 30 peers in one process affordable) */
 const HEARTBEAT_MS = Number(process.env.BENCH_HAZARD_HEARTBEAT_MS ?? 1000)
+/**
+ * The hazards section's fallback: cancel when no record came for this long. Warnings are
+ * meant to end by evidence (finale runs without a record once the road is dry); the
+ * fallback is long so a stalled pipeline shows up in `cancellations.byTimeout`.
+ */
+const CLEAR_AFTER_MS = 60_000
+/** melt to cancellation at every vehicle: past the fallback, so a fallback ending is measured, not a failure */
+const TERMINATION_WAIT_MS = CLEAR_AFTER_MS + 30_000
 
 async function until (cond: () => boolean, timeoutMs: number, what: () => string): Promise<void> {
   const end = Date.now() + timeoutMs
@@ -61,7 +73,7 @@ try {
   for (let i = 0; i < N; i++) {
     const broadcaster = i % BROADCASTER_EVERY === 0
     posts.push(await h.roadside({
-      name: `lamp-${i}`, position: at(i * SPACING_M), heartbeatMs: HEARTBEAT_MS, clearAfterMs: 60_000, radiusM: 8000, discoveryIntervalMs: DISCOVERY_MS,
+      name: `lamp-${i}`, position: at(i * SPACING_M), heartbeatMs: HEARTBEAT_MS, clearAfterMs: CLEAR_AFTER_MS, radiusM: 8000, discoveryIntervalMs: DISCOVERY_MS,
       ...(i === 0 ? {} : { bootstrap: [h.addrOf(posts[0].peer)] }),
       pipelines: {
         trusted: [issuer.trusted],
@@ -129,8 +141,11 @@ try {
   const detectionToOutput: number[] = []
   const perCopy: number[] = []
   const perVehiclePerCopy: number[] = []
+  const meltToCancelled: number[] = []
   const failures: string[] = []
   const seenKeys = new Set<string>()
+  const loopDelay = monitorEventLoopDelay({ resolution: 20 })
+  loopDelay.enable()
   for (let ev = 0; ev < EVENTS; ev++) {
     // the previous event must be over at every broadcaster, or its actionIds would carry on
     try {
@@ -164,7 +179,9 @@ try {
         if (o !== undefined) detectionToOutput.push(o.at - o.detectionTime)
       }
       for (const i of DETECTORS) setWeather(i, false)
-      await until(() => vehicles.every((_c, ci) => keys.every((k) => cleared.has(`${ci}/${k}`))), 60_000, () => `event ${ev}: terminations`)
+      const meltedAt = Date.now()
+      await until(() => vehicles.every((_c, ci) => keys.every((k) => cleared.has(`${ci}/${k}`))), TERMINATION_WAIT_MS, () => `event ${ev}: terminations`)
+      meltToCancelled.push(Date.now() - meltedAt)
       const n = copies() - copies0
       const toVehicles = vehicles.map((c) => (vehicleDeliveries.get(c) ?? 0) - (veh0.get(c) ?? 0))
       perCopy.push((roadsideDeliveries - road0 + toVehicles.reduce((a, b) => a + b, 0)) / Math.max(1, n))
@@ -190,6 +207,17 @@ try {
     firstWarningPerVehicleMs: summary(firstPerVehicle),
     detectionToFinaleOutputMs: summary(detectionToOutput),
     iceInjectedToFirstWarningMs: summary(injectToFirst),
+    meltToCancelledAtEveryVehicleMs: summary(meltToCancelled),
+    cancellations: {
+      byQuietRuns: broadcasters.reduce((n, b) => n + (b.hazards.source?.stats.cancelledByQuietRuns ?? 0), 0),
+      byTimeout: broadcasters.reduce((n, b) => n + (b.hazards.source?.stats.cancelledByTimeout ?? 0), 0)
+    },
+    // finale runs whose fused input came from a join that timed out (a detector's bundle was late)
+    finaleRuns: {
+      completed: broadcasters.reduce((n, b) => n + Number(pipelinesOf(b.peer).status('black-ice')?.runsCompleted ?? 0n), 0),
+      partial: broadcasters.reduce((n, b) => n + Number(pipelinesOf(b.peer).status('black-ice')?.runsPartial ?? 0n), 0)
+    },
+    eventLoopDelayMs: { p50: r1(loopDelay.percentile(50) / 1e6), p99: r1(loopDelay.percentile(99) / 1e6), max: r1(loopDelay.max / 1e6) },
     target: 'issue 5 sets no number; reference: ETSI TR 102 638 road-hazard signalling, 100 ms maximum latency (radio hop); here the path is 3 pipeline hops + signing + multi-hop gossip + verification',
     deliveriesPerPublishedCopy: { mean: r1(mean(perCopy)), nodes: N + VEHICLES },
     deliveriesPerVehiclePerCopy: r1(mean(perVehiclePerCopy) * 100) / 100,
@@ -201,6 +229,7 @@ try {
   const file = await writeResults('hazard', {
     discoveryIntervalMs: DISCOVERY_MS,
     heartbeatMs: HEARTBEAT_MS,
+    clearAfterMs: CLEAR_AFTER_MS,
     note: 'one Node process for all roadside peers (real pipelines feature, EFs in worker threads) and vehicles on loopback; detectionTime is the detectors\' reading time carried by the fusion; deliveries count gossipsub message events on hazard topics (one per node per unique message, wire duplicates not included), including repetitions and terminations of the event window',
     ...result
   })

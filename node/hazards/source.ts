@@ -42,8 +42,23 @@ const DEFAULT_MERGE_WITHIN_M = 500
 /** quiet runs remembered per pipeline (runs may arrive out of order after a stall) */
 const MAX_QUIET_RUNS_KEPT = 64
 
-/** Per pipeline: the newest run that confirmed an event, and quiet runs after it. */
-interface Evidence { lastRecordRun: bigint, quietRuns: Set<bigint> }
+/**
+ * Per pipeline: the newest run that confirmed an event, quiet runs after it, and the
+ * newest quiet run that ended its events (a record of an older run that arrives later,
+ * after a stall or out of order, is stale and must not start the warning again).
+ */
+interface Evidence { lastRecordRun: bigint, quietRuns: Set<bigint>, endedThrough: bigint, endedKeys: Map<string, string> }
+
+/** How the warnings of this source began and ended (the fallback timer should stay rare). */
+export interface HazardSourceStats {
+  started: number
+  /** cancelled on evidence: `clearAfterQuietRuns` finale runs without a record */
+  cancelledByQuietRuns: number
+  /** cancelled by the `clearAfterMs` fallback: no record and no quiet run evidence in time */
+  cancelledByTimeout: number
+  /** records of runs older than the quiet runs that already ended their event (ignored) */
+  staleRecords: number
+}
 
 export class HazardSource {
   private readonly publisher: WarningPublisher
@@ -54,6 +69,7 @@ export class HazardSource {
   private readonly now: () => number
   private readonly log?: (msg: string, fields?: Record<string, unknown>) => void
   private readonly events = new Map<string, Tracked>()
+  readonly stats: HazardSourceStats = { started: 0, cancelledByQuietRuns: 0, cancelledByTimeout: 0, staleRecords: 0 }
   /** serialises records of one event, so two quick records never create two actions */
   private chain: Promise<unknown> = Promise.resolve()
 
@@ -84,27 +100,38 @@ export class HazardSource {
       ev.quietRuns.add(run)
       if (ev.quietRuns.size > MAX_QUIET_RUNS_KEPT) ev.quietRuns.delete(ev.quietRuns.values().next().value ?? run)
       if (ev.quietRuns.size < this.clearAfterQuietRuns) return
+      for (const r of ev.quietRuns) if (r > ev.endedThrough) ev.endedThrough = r
       ev.quietRuns.clear()
-      for (const [id, t] of [...this.events]) if (t.kind.startsWith(`${pipelineId}|`)) this.clear(id, t)
+      for (const [id, t] of [...this.events]) {
+        if (!t.kind.startsWith(`${pipelineId}|`)) continue
+        ev.endedKeys.set(t.kind, t.actionKey)
+        this.clear(id, t, 'quiet-runs')
+      }
     }).catch(() => {})
   }
 
   private evidenceOf (pipelineId: string): Evidence {
     let ev = this.evidence.get(pipelineId)
     if (ev === undefined) {
-      ev = { lastRecordRun: -1n, quietRuns: new Set() }
+      ev = { lastRecordRun: -1n, quietRuns: new Set(), endedThrough: -1n, endedKeys: new Map() }
       this.evidence.set(pipelineId, ev)
     }
     return ev
   }
 
   private async handle (record: HazardRecord, ctx: FinaleContext): Promise<string> {
+    const kind = `${ctx.pipelineId}|${record.cause}/${record.subCause}`
     if (ctx.run !== undefined) {
       const ev = this.evidenceOf(ctx.pipelineId)
+      const ended = ev.endedKeys.get(kind)
+      if (ctx.run <= ev.endedThrough && ended !== undefined) {
+        // read before the dry runs that ended the event: already answered by its cancellation
+        this.stats.staleRecords++
+        return ended
+      }
       if (ctx.run > ev.lastRecordRun) ev.lastRecordRun = ctx.run
       for (const r of ev.quietRuns) if (r <= ctx.run) ev.quietRuns.delete(r)
     }
-    const kind = `${ctx.pipelineId}|${record.cause}/${record.subCause}`
     const near = this.nearest(kind, ctx.position)
     const id = near?.[0] ?? `${kind}|${encodeGeohash(ctx.position, 7)}`
     const known = near?.[1]
@@ -131,10 +158,11 @@ export class HazardSource {
       })
       tracked = { actionKey: key, quality: record.informationQuality, kind, position: ctx.position }
       this.events.set(id, tracked)
+      this.stats.started++
       this.log?.('hazard warning started', { action: key, cause: record.cause, subCause: record.subCause, pipeline: ctx.pipelineId })
     }
     clearTimeout(tracked.timer)
-    tracked.timer = setTimeout(() => { this.clear(id, tracked) }, this.clearAfterMs)
+    tracked.timer = setTimeout(() => { this.clear(id, tracked, 'timeout') }, this.clearAfterMs)
     tracked.timer.unref?.()
     return tracked.actionKey
   }
@@ -151,13 +179,15 @@ export class HazardSource {
     return best
   }
 
-  private clear (id: string, tracked: Tracked): void {
+  private clear (id: string, tracked: Tracked, why: 'quiet-runs' | 'timeout'): void {
     if (this.events.get(id) !== tracked) return
     this.events.delete(id)
+    if (why === 'quiet-runs') this.stats.cancelledByQuietRuns++
+    else this.stats.cancelledByTimeout++
     clearTimeout(tracked.timer)
     this.chain = this.chain.then(async () => {
       await this.publisher.terminate(tracked.actionKey, 'cancellation')
-      this.log?.('hazard warning cancelled', { action: tracked.actionKey })
+      this.log?.('hazard warning cancelled', { action: tracked.actionKey, why })
     }).catch((err: Error) => { this.log?.('hazard cancel failed', { action: tracked.actionKey, error: err }) })
   }
 

@@ -67,7 +67,21 @@ export interface StepOutcome {
 /** Missed automatic runs made up for after a stall (older ones are skipped). */
 const MAX_CATCH_UP = 5n
 
-interface JoinBuffer { inputs: Map<string, StageInput>, timer?: ReturnType<typeof setTimeout> }
+/**
+ * Steps whose outputs are still being persisted and routed while the EF already takes the
+ * next input; past this the EF waits, so a slow store cannot pile up unbounded outputs.
+ */
+const MAX_PENDING_COMPLETIONS = 8
+
+/** After a slot boundary: a tick this late still reads the new slot's run on every replica. */
+const TICK_SLACK_MS = 1
+
+interface JoinBuffer {
+  inputs: Map<string, StageInput>
+  timer?: ReturnType<typeof setTimeout>
+  /** whether this run's join fired before (persisted marker), looked up while the inputs gather */
+  firedBefore: Promise<boolean>
+}
 
 /** Back-off before an input whose state commit failed is tried again. */
 const STATE_RETRY_MS = 200
@@ -79,11 +93,14 @@ const emptyTrace = (now: number): Trace => ({ bootMs: 0, computeMs: 0, intraMs: 
 export class StageInstance {
   private sandbox?: Sandbox
   private chain: Promise<void> = Promise.resolve()
+  /** finished steps being persisted and routed, behind the EF's own queue */
+  private readonly completing = new Set<Promise<void>>()
   private readonly joins = new Map<bigint, JoinBuffer>()
   private readonly fired = new Set<bigint>()
   /** keys handed to this instance (a scan and a live delivery may race) */
   private readonly delivered = new Set<string>()
-  private timer?: ReturnType<typeof setInterval>
+  private timer?: ReturnType<typeof setTimeout>
+  private ticking = false
   private lastRun = -1n
   private stopped = false
   invocations = 0
@@ -119,11 +136,18 @@ export class StageInstance {
     this.attached = sandbox
   }
 
-  /** Automatic start stages tick every intervalMs (run = time slot since issue, the same on every replica). */
+  /**
+   * Automatic start stages tick every intervalMs (run = time slot since issue, the same on
+   * every replica). Ticks fall on the slot boundaries, so every replica reads its sensors
+   * at the same moment and a join after them completes at once, instead of waiting up to
+   * an interval for the replica whose timer happened to start last.
+   */
   startTicking (intervalMs: number): void {
-    if (this.stage.role !== Role.ROLE_START || this.stage.input?.source !== InputSource.INPUT_SENSORS || intervalMs <= 0 || this.timer !== undefined) return
+    if (this.stage.role !== Role.ROLE_START || this.stage.input?.source !== InputSource.INPUT_SENSORS || intervalMs <= 0 || this.ticking) return
+    this.ticking = true
+    const issued = Number(this.host.descriptor.issuedAtMs)
     const tick = (): void => {
-      const run = BigInt(Math.floor((Date.now() - Number(this.host.descriptor.issuedAtMs)) / intervalMs))
+      const run = BigInt(Math.floor((Date.now() - issued) / intervalMs))
       if (run <= this.lastRun) return
       // a late timer (busy event loop) must not skip a run: catch up on the missed slots
       const from = this.lastRun < 0n ? run : (run - this.lastRun > MAX_CATCH_UP ? run - MAX_CATCH_UP + 1n : this.lastRun + 1n)
@@ -133,13 +157,19 @@ export class StageInstance {
         this.enqueue(async () => { await this.invoke(slotRun, new Uint8Array(0), [], emptyTrace(Date.now()), false, false, 0) })
       }
     }
-    this.timer = setInterval(tick, intervalMs)
-    this.timer.unref?.()
+    const next = (): void => {
+      if (!this.ticking) return
+      const boundary = issued + (Math.floor((Date.now() - issued) / intervalMs) + 1) * intervalMs
+      this.timer = setTimeout(() => { tick(); next() }, Math.max(0, boundary - Date.now()) + TICK_SLACK_MS)
+      this.timer.unref?.()
+    }
     tick()
+    next()
   }
 
   stopTicking (): void {
-    clearInterval(this.timer)
+    this.ticking = false
+    clearTimeout(this.timer)
     this.timer = undefined
   }
 
@@ -164,7 +194,10 @@ export class StageInstance {
     if (this.fired.has(run)) { this.enqueue(async () => { await this.host.discard([input.key]) }); return }
     let buf = this.joins.get(run)
     if (buf === undefined) {
-      buf = { inputs: new Map() }
+      // the persisted marker is read now, while the other inputs travel, not after the join fires
+      const firedBefore = this.host.joined(this.joinKeyOf(run))
+      void firedBefore.catch(() => {})
+      buf = { inputs: new Map(), firedBefore }
       this.joins.set(run, buf)
       const timeout = this.stage.input?.joinTimeoutMs === undefined || this.stage.input.joinTimeoutMs === 0 ? DEFAULT_JOIN_TIMEOUT_MS : this.stage.input.joinTimeoutMs
       buf.timer = setTimeout(() => { this.fire(run, true) }, timeout)
@@ -198,12 +231,14 @@ export class StageInstance {
     const inputs = [...buf.inputs.entries()].sort(([a], [b]) => a < b ? -1 : 1).map(([, v]) => v)
     const payload = concat(inputs.map((i) => i.bundle.payload))
     const degraded = inputs.some((i) => i.bundle.degraded)
-    const joinKey = `${this.host.descriptor.id}/${this.stage.name}/${run}`
+    const joinKey = this.joinKeyOf(run)
     this.enqueue(async () => {
-      if (await this.host.joined(joinKey)) { await this.host.discard(inputs.map((i) => i.key)); return }
+      if (await buf.firedBefore) { await this.host.discard(inputs.map((i) => i.key)); return }
       await this.invoke(run, payload, inputs, this.traceOf(inputs), partial || inputs.some((i) => i.bundle.partial), degraded, 0, joinKey)
     })
   }
+
+  private joinKeyOf (run: bigint): string { return `${this.host.descriptor.id}/${this.stage.name}/${run}` }
 
   private traceOf (inputs: StageInput[]): Trace {
     const now = Date.now()
@@ -247,7 +282,7 @@ export class StageInstance {
       const again = this.state?.replay(refs)
       if (again !== undefined) {
         // applied before (by a host that died or moved): answer with what it produced then
-        await this.host.complete({ stage: this.stage, slot: this.slot, run, outputs: again.map((bytes, i) => ({ seq: i, route: 'network', bytes, forwarded: false })), consumed: inputs.map((i) => i.key), inputSeq, partial, degraded, trace, joinKey, failed: false })
+        await this.handOver({ stage: this.stage, slot: this.slot, run, outputs: again.map((bytes, i) => ({ seq: i, route: 'network', bytes, forwarded: false })), consumed: inputs.map((i) => i.key), inputSeq, partial, degraded, trace, joinKey, failed: false })
         return
       }
       const r = await sandbox.invoke(payload)
@@ -262,7 +297,24 @@ export class StageInstance {
     } finally {
       if (this.host.bootPerRun) { this.sandbox = undefined; await sandbox.stop().catch(() => {}) }
     }
-    await this.host.complete({ stage: this.stage, slot: this.slot, run, outputs, consumed: inputs.map((i) => i.key), inputSeq, partial, degraded, trace, joinKey, failed })
+    await this.handOver({ stage: this.stage, slot: this.slot, run, outputs, consumed: inputs.map((i) => i.key), inputSeq, partial, degraded, trace, joinKey, failed })
+  }
+
+  /**
+   * Persists and routes a finished step while the EF takes its next input; steps of
+   * different runs persist side by side (each one atomic batch). Serially, a run cost the
+   * EF call plus its commit's store round trips, an event-loop turn each: on a loaded
+   * process (turns of ~0.6 s) the fusion, which also feeds a local finale, took ~1.3 s per
+   * 1 s run and its runs queued up without bound. Outputs still leave only once persisted;
+   * runs may reach the next stage out of order, which joins (keyed by run) and the hazard
+   * source (quiet runs ordered by run number) accept.
+   */
+  private async handOver (step: StepOutcome): Promise<void> {
+    const done: Promise<void> = this.host.complete(step)
+      .catch((err: Error) => { this.host.failure(this.stage.name, `run ${step.run}: ${err.message}`) })
+      .finally(() => { this.completing.delete(done) })
+    this.completing.add(done)
+    if (this.completing.size > MAX_PENDING_COMPLETIONS) await Promise.race(this.completing)
   }
 
   /**
@@ -296,10 +348,11 @@ export class StageInstance {
 
   async stop (): Promise<void> {
     this.stopped = true
-    clearInterval(this.timer)
+    this.stopTicking()
     for (const b of this.joins.values()) clearTimeout(b.timer)
     this.joins.clear()
     await this.chain
+    await Promise.all([...this.completing])
     await this.sandbox?.stop().catch(() => {})
     this.sandbox = undefined
   }
