@@ -22,7 +22,7 @@ import type { HazardsFeature } from '../node/hazards/index.js'
 import type { EccoPeer } from '../node/peer.js'
 import type { Vehicle } from '../node/vehicle/index.js'
 import { Termination, offsetMetres, type PipelineDescriptor } from '../protocols/index.js'
-import { HazardMesh } from '../test/hazards/harness.js'
+import { HazardMesh, stationWeather } from '../test/hazards/harness.js'
 import { loadRepoDescriptor, newIssuer, pipelinesOf, samePlacement, sign } from '../test/pipelines/helpers.js'
 import { decodeHazard } from '../unikernels/index.js'
 import { percentile, writeResults } from './results.js'
@@ -33,7 +33,6 @@ const VEHICLES = Number(process.env.BENCH_HAZARD_VEHICLES ?? 3)
 const SPACING_M = 200
 const BROADCASTER_EVERY = 5 // one ITS-G5 lamppost per km
 const ORIGIN = { lat: 48.2625, lon: 11.668 }
-const HOUR = 3_600_000
 const at = (m: number): { lat: number, lon: number } => offsetMetres(ORIGIN, 0, m)
 const ICE_INDEX = Math.floor(N / 2)
 const DETECTORS = [ICE_INDEX - 1, ICE_INDEX, ICE_INDEX + 1]
@@ -86,15 +85,7 @@ try {
     for (const j of [i - 1, i - 2]) if (j > 0) await posts[i].peer.libp2p.dial(posts[j].peer.libp2p.getMultiaddrs()[0]).catch(() => {})
     process.stderr.write(`bench hazard: lamp-${i} up at ${Math.round(performance.now() - setupStart)} ms\n`)
   }
-  const sac = (i: number): ReturnType<typeof pipelinesOf>['sac'] => pipelinesOf(posts[i].peer).sac
-  const conditions = new Map<number, string[]>()
-  const setWeather = (i: number, icy: boolean): void => {
-    for (const id of conditions.get(i) ?? []) sac(i).clear(id)
-    const now = Date.now()
-    conditions.set(i, icy
-      ? [sac(i).inject({ kind: 'ice', from: now - 1000, to: now + HOUR })]
-      : ([['road-surface-temperature', 8], ['air-temperature', 12], ['humidity', 60]] as const).map(([sensor, value]) => sac(i).inject({ kind: 'override', sensor, value, from: now - HOUR, to: now + HOUR })))
-  }
+  const setWeather = stationWeather((i) => posts[i].peer)
   for (const i of DETECTORS) setWeather(i, false)
 
   const roadM = (N - 1) * SPACING_M

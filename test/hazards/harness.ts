@@ -8,6 +8,7 @@ import type { EccoPeer } from '../../node/peer.js'
 import { createVehicle, type Vehicle, type VehicleInit } from '../../node/vehicle/index.js'
 import type { Position } from '../../protocols/index.js'
 import { TestMesh } from '../helpers/mesh.js'
+import { pipelinesOf } from '../pipelines/helpers.js'
 import { createOperator, roadsideIdentity } from '../helpers/operator.js'
 import type { PeerConfig, RadioConfig, SensorConfig } from '../../node/config/schema.js'
 import { DEFAULT_PIPELINES_CONFIG, type PipelinesConfig } from '../../node/pipelines/index.js'
@@ -101,5 +102,23 @@ export class HazardMesh {
   async stop (): Promise<void> {
     await Promise.allSettled(this.vehicles.map(async (v) => { await v.stop() }))
     await this.mesh.stop()
+  }
+}
+
+const HOUR_MS = 3_600_000
+
+/**
+ * Road weather at the detector stations, through each peer's SAC: icy (an ice condition)
+ * or dry (surface 8 °C, air 12 °C, 60 % humidity), replacing what was set before.
+ */
+export function stationWeather (peerOf: (i: number) => EccoPeer): (i: number, icy: boolean) => void {
+  const conditions = new Map<number, string[]>()
+  return (i, icy) => {
+    const sac = pipelinesOf(peerOf(i)).sac
+    for (const id of conditions.get(i) ?? []) sac.clear(id)
+    const now = Date.now()
+    conditions.set(i, icy
+      ? [sac.inject({ kind: 'ice', from: now - 1000, to: now + HOUR_MS })]
+      : ([['road-surface-temperature', 8], ['air-temperature', 12], ['humidity', 60]] as const).map(([sensor, value]) => sac.inject({ kind: 'override', sensor, value, from: now - HOUR_MS, to: now + HOUR_MS })))
   }
 }

@@ -24,7 +24,7 @@ import type { EccoPeer } from '../../node/peer.js'
 import { waitFor } from '../helpers/wait.js'
 import { fullMesh, loadRepoDescriptor, newIssuer, pipelinesOf, samePlacement, sign } from '../pipelines/helpers.js'
 import { ROAD_START, station } from './fixtures.js'
-import { HazardMesh } from './harness.js'
+import { HazardMesh, stationWeather } from './harness.js'
 
 const WEATHER = ['road-surface-temperature', 'air-temperature', 'humidity'] as const
 const HOUR = 3_600_000
@@ -42,15 +42,7 @@ describe('hazards: black-ice detection latency and termination mechanism (issue 
   /** broadcast runs per broadcaster, in arrival order */
   const runs = new Map<number, PipelineRunEvent[]>(BROADCASTERS.map((b) => [b, []]))
   const at = (m: number): { lat: number, lon: number } => offsetMetres(ROAD_START, 0, m)
-  const conditions = new Map<number, string[]>()
-  const sacOf = (i: number): ReturnType<typeof pipelinesOf>['sac'] => pipelinesOf(posts[i].peer).sac
-  const weather = (i: number, icy: boolean): void => {
-    for (const id of conditions.get(i) ?? []) sacOf(i).clear(id)
-    const now = Date.now()
-    conditions.set(i, icy
-      ? [sacOf(i).inject({ kind: 'ice', from: now - 1000, to: now + HOUR })]
-      : ([['road-surface-temperature', 8], ['air-temperature', 12], ['humidity', 60]] as const).map(([sensor, value]) => sacOf(i).inject({ kind: 'override', sensor, value, from: now - HOUR, to: now + HOUR })))
-  }
+  const weather = stationWeather((i) => posts[i].peer)
   const originated = (b: number): Array<{ key: string, termination: Termination }> =>
     (posts[b].hazards.publisher?.active() ?? []).map((a) => ({ key: a.key, termination: a.denm.termination }))
   const runsOf = (b: number): PipelineRunEvent[] => runs.get(b) ?? []
