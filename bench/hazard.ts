@@ -26,6 +26,10 @@ import { HazardMesh, stationWeather } from '../test/hazards/harness.js'
 import { loadRepoDescriptor, newIssuer, pipelinesOf, samePlacement, sign } from '../test/pipelines/helpers.js'
 import { decodeHazard } from '../unikernels/index.js'
 import { percentile, writeResults } from './results.js'
+import { tuneHeapForPeers } from '../node/runtime.js'
+
+// the same process tuning as the bins: a bench process hosts peers
+tuneHeapForPeers()
 
 const N = Number(process.env.BENCH_HAZARD_PEERS ?? 30)
 const EVENTS = Number(process.env.BENCH_HAZARD_EVENTS ?? 10)

@@ -17,6 +17,10 @@ import { createLogger } from '../node/logger.js'
 import { createEccoPeer, type EccoPeer } from '../node/peer.js'
 import { cellAndNeighbours, offsetMetres } from '../protocols/index.js'
 import { percentile, writeResults } from './results.js'
+import { tuneHeapForPeers } from '../node/runtime.js'
+
+// the same process tuning as the bins: a bench process hosts peers
+tuneHeapForPeers()
 
 const HEARTBEAT_MS = 1000
 const SIZES = (process.env.BENCH_MESH_SIZES ?? '12,20,50,100').split(',').map(Number)

@@ -34,6 +34,10 @@ import { TestMesh } from '../test/helpers/mesh.js'
 import { ProcessMesh, getJson } from '../test/helpers/processes.js'
 import { waitFor } from '../test/helpers/wait.js'
 import { percentile, writeResults } from './results.js'
+import { tuneHeapForPeers } from '../node/runtime.js'
+
+// the same process tuning as the bins: a bench process hosts peers
+tuneHeapForPeers()
 
 const MIGRATIONS = Number(process.env.BENCH_MIGRATIONS ?? 30)
 const MAX_PARALLEL = Number(process.env.BENCH_MAX_PARALLEL ?? 32)

@@ -20,6 +20,10 @@ import { getJson, ProcessMesh, type PeerProcess } from '../test/helpers/processe
 import { waitFor } from '../test/helpers/wait.js'
 import { areaCentre, devices, MESH_NIMBUS, startNimbusProcesses, threeTierTopology } from '../test/offload/topology.js'
 import { percentile, writeResults } from './results.js'
+import { tuneHeapForPeers } from '../node/runtime.js'
+
+// the same process tuning as the bins: a bench process hosts peers
+tuneHeapForPeers()
 
 const MDS = Number(process.env.NIMBUS_MESH_MDS ?? 1000)
 const round = (v: number, d = 2): number => Math.round(v * 10 ** d) / 10 ** d

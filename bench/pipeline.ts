@@ -18,11 +18,15 @@ import { createLogger } from '../node/logger.js'
 import { createEccoPeer, type EccoPeer } from '../node/peer.js'
 import { pipelinesFeature, type PipelinesFeature, type PipelineRunEvent } from '../node/pipelines/index.js'
 import {
-  CommandOp, formatIssuer, generateIssuerKey, parseDescriptorYaml, PIPELINE_VERSION, signCommand, signDescriptor, type PipelineDescriptor
+  CommandOp, formatIssuer, generateIssuerKey, offsetMetres, parseDescriptorYaml, PIPELINE_VERSION, signCommand, signDescriptor, type PipelineDescriptor
 } from '../protocols/index.js'
 import { encodeFrame, loadCatalogue } from '../unikernels/index.js'
 import { percentile, writeResults } from './results.js'
 import { readFile } from 'node:fs/promises'
+import { tuneHeapForPeers } from '../node/runtime.js'
+
+// the same process tuning as the bins: a bench process hosts peers
+tuneHeapForPeers()
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 100)
 const SIZES = (process.env.BENCH_SIZES ?? '5,20,50').split(',').map(Number)
@@ -42,7 +46,8 @@ async function addPeer (h: Harness, name: string, i: number, roles: string[], o:
   const config: PeerConfig = {
     ...defaultConfig(join(h.root, name)),
     name,
-    position: { lat: ORIGIN.lat + Math.floor(i / 10) * 0.001, lon: ORIGIN.lon + (i % 10) * 0.001 },
+    // a grid of roadside units 300 m apart, as in bench:mesh (at ~100 m every peer is in every other's 3x3 cells)
+    position: offsetMetres(ORIGIN, Math.floor(i / 10) * 300, (i % 10) * 300),
     listen: ['/ip4/127.0.0.1/tcp/0'],
     bootstrap: o.bootstrap === undefined ? [] : [o.bootstrap],
     bootstrapMode: o.bootstrap === undefined,
@@ -50,7 +55,8 @@ async function addPeer (h: Harness, name: string, i: number, roles: string[], o:
     capacity: { cpuCores: 2, memoryMb: 2048, maxEdgeFunctions: 32 },
     sections: { pipelines: { trustedIssuers: [h.trusted], roles, bootPerRun: o.bootPerRun ?? false, retainMs: 60_000, idleWorkers: o.idleWorkers ?? 1 } }
   }
-  const peer = await createEccoPeer({ config, log: createLogger({ level: 'error' }), features: [pipelinesFeature] })
+  // one process for all peers: the process's CPU and RSS are nobody's own load
+  const peer = await createEccoPeer({ config, log: createLogger({ level: 'error' }), features: [pipelinesFeature], processLoad: false })
   await peer.start()
   h.peers.push(peer)
   return peer
@@ -229,6 +235,13 @@ stages:
 `, 'conv')
     const catalogue = await loadCatalogue()
     for (const s of d.stages) if (s.image !== undefined) s.image.hash = catalogue.get(s.image.name).manifest.hash
+    // what moves a placement after the window: liveness verdicts and recomputations
+    let goneVerdicts = 0
+    let placements = 0
+    for (const p of h.peers) {
+      p.addEventListener('peer:gone', () => { goneVerdicts++ })
+      feature(p).addEventListener('pipeline:placed', () => { placements++ })
+    }
     const t0 = performance.now()
     await feature(first).submit(await signDescriptor(d, h.key))
     const placedAt = new Map<EccoPeer, number>()
@@ -240,14 +253,19 @@ stages:
       return ds.size === 1 && digest !== ''
     }, 120_000, () => {
       // which peers disagree, and how: no descriptor, no placement, or another one
+      // (bids seen / peers seen gone tell a missed bid from a liveness disagreement)
       const by = new Map<string, number>()
-      for (const p of h.peers) { const k = feature(p).status(d.id)?.digest?.slice(0, 8) ?? 'no descriptor'; by.set(k === '' ? 'unplaced' : k, (by.get(k === '' ? 'unplaced' : k) ?? 0) + 1) }
+      for (const p of h.peers) {
+        const digest = feature(p).status(d.id)?.digest?.slice(0, 8) ?? 'no descriptor'
+        const k = `${digest === '' ? 'unplaced' : digest} (bids ${feature(p).book.bidsOf(d.id).length}, gone ${p.registry().filter((e) => !e.live).length})`
+        by.set(k, (by.get(k) ?? 0) + 1)
+      }
       return `convergence over ${n} peers: ${[...by].map(([k, c]) => `${c}× ${k}`).join(', ')}`
     })
     const total = performance.now() - t0
     const bids = feature(first).book.bidsOf(d.id).length
     const firstPlaced = [...placedAt.values()].map((t) => t - t0)
-    return { peers: n, startupMs: Math.round(startup), bidWindowMs: d.bidWindowMs, convergedMs: r3(total), afterBidWindowMs: r3(total - d.bidWindowMs), firstPlacementMs: summary(firstPlaced), bids, digest, loadAverage: loadavg().map(r3) }
+    return { peers: n, startupMs: Math.round(startup), bidWindowMs: d.bidWindowMs, convergedMs: r3(total), afterBidWindowMs: r3(total - d.bidWindowMs), firstPlacementMs: summary(firstPlaced), placements, goneVerdicts, bids, digest, loadAverage: loadavg().map(r3) }
   } finally {
     await Promise.allSettled(h.peers.map(async (p) => { await p.stop() }))
     await rm(h.root, { recursive: true, force: true })

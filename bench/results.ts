@@ -2,10 +2,11 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { cpus, totalmem } from 'node:os'
 import { join } from 'node:path'
+import { HEAP_GROWING_PERCENT } from '../node/runtime.js'
 
 export function machine (): Record<string, unknown> {
   const c = cpus()
-  return { cores: c.length, cpu: c[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform }
+  return { cores: c.length, cpu: c[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform, v8HeapGrowingPercent: HEAP_GROWING_PERCENT }
 }
 
 export async function writeResults (name: string, results: Record<string, unknown>): Promise<string> {

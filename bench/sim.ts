@@ -29,6 +29,10 @@ import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { createBarePeerFactory, createLinkEmulator, createLinkProbe, runScenario, validateScenario } from '../sim-net/index.js'
 import type { LinkEmulator, LinkProbe, Scenario, SimPeerFactory, SimResults } from '../sim-net/index.js'
 import { createSimPeerFactory } from '../node/sim/peer-factory.js'
+import { tuneHeapForPeers } from '../node/runtime.js'
+
+// the same process tuning as the bins: a bench process hosts peers
+tuneHeapForPeers()
 
 const BARE = process.env.SIM_BENCH_FACTORY === 'bare'
 const FACTORY_NAME = BARE ? 'bare-libp2p (sim-net/testing calibration peers, not ecco-peer)' : 'ecco-peer (node/sim factory; no feature sections configured)'

@@ -13,6 +13,9 @@
 import { runSimNetCli } from '../../sim-net/index.js'
 import { simFactories } from '../sim/factories.js'
 import { simProcessFactories } from '../sim/processes.js'
+import { tuneHeapForPeers } from '../runtime.js'
+
+tuneHeapForPeers()
 
 const controller = new AbortController()
 let signals = 0

@@ -6,6 +6,9 @@
  */
 import { PeerProcessProtocolError, runSimPeerChild } from '../../sim-net/index.js'
 import { simChildFactories } from '../sim/processes.js'
+import { tuneHeapForPeers } from '../runtime.js'
+
+tuneHeapForPeers()
 
 try {
   await runSimPeerChild(simChildFactories)

@@ -70,6 +70,8 @@ export interface StateGossipStats {
   announcementsOut: number
   invalidMessages: number
   heartbeats: number
+  /** heartbeat ticks that came late, summed: the time liveness deadlines were extended by */
+  stalledMs: number
   digestSyncs: number
   beats: BeatStats
 }

@@ -42,6 +42,7 @@ export class DefaultStateGossip extends TypedEventEmitter<StateGossipEvents> imp
   private readonly heard = new Map<string, Heard>()
   private readonly decoded = new WeakMap<Message, StateAnnouncement>()
   private timer?: ReturnType<typeof setInterval>
+  private lastTickAt?: number
   private heartbeat = 0n
   private ownBeat = 0
   private readonly beats?: BeatExchange
@@ -53,7 +54,7 @@ export class DefaultStateGossip extends TypedEventEmitter<StateGossipEvents> imp
   private ownUnannounced = true
   readonly registry: ReplicatedMap
   readonly stats: StateGossipStats = {
-    announcementsIn: 0, announcementsOut: 0, invalidMessages: 0, heartbeats: 0, digestSyncs: 0,
+    announcementsIn: 0, announcementsOut: 0, invalidMessages: 0, heartbeats: 0, stalledMs: 0, digestSyncs: 0,
     beats: { vectorsOut: 0, vectorsIn: 0, streamsOpened: 0, streamsAccepted: 0, idleTimeouts: 0 }
   }
 
@@ -107,6 +108,7 @@ export class DefaultStateGossip extends TypedEventEmitter<StateGossipEvents> imp
       apply: (update) => { this.mergeRemote(update) }
     })
     if (this.member) this.writeOwn()
+    this.lastTickAt = Date.now()
     this.timer = setInterval(() => { this.tick() }, this.heartbeatMs)
     this.timer.unref?.()
     if (this.member) void this.announce()
@@ -220,6 +222,14 @@ export class DefaultStateGossip extends TypedEventEmitter<StateGossipEvents> imp
       this.beats.tick()
     }
     const now = Date.now()
+    // A late tick means this peer's event loop stalled and it read nothing either: that
+    // time is not the peers' silence. Without this, a loaded host declares live peers gone.
+    const stalled = this.lastTickAt === undefined ? 0 : Math.max(0, now - this.lastTickAt - this.heartbeatMs)
+    this.lastTickAt = now
+    if (stalled > 0) {
+      this.stats.stalledMs += stalled
+      for (const h of this.heard.values()) h.lastSeen = Math.min(now, h.lastSeen + stalled)
+    }
     for (const [peerId, h] of this.heard) {
       if (h.live && now - h.lastSeen > this.goneAfterMs) {
         h.live = false

@@ -48,6 +48,22 @@ describe('registry gossip', () => {
     }
   })
 
+  it('declares nobody gone when its own event loop stalls for longer than the gone deadline', async () => {
+    await waitFor(() => converged(mesh.peers) && mesh.peers.every((p) => p.registry().every((e) => e.live)), { timeoutMs: 15_000, message: () => describeDigests(mesh.peers) })
+    const gone: string[] = []
+    const controller = new AbortController()
+    for (const p of mesh.peers) p.addEventListener('peer:gone', (evt) => { gone.push(`${p.config.name ?? ''} saw ${evt.detail.peerId} gone`) }, { signal: controller.signal })
+    const ticks = mesh.peers.map((p) => p.libp2p.services.state.stats.heartbeats)
+    const stalled = mesh.peers.map((p) => p.libp2p.services.state.stats.stalledMs)
+    // every peer shares this process: blocking it stalls them all, as a loaded host would
+    const blockedUntil = Date.now() + 5 * HEARTBEAT_MS
+    while (Date.now() < blockedUntil) { /* busy: nothing is read, no timer fires */ }
+    await waitFor(() => mesh.peers.every((p, i) => p.libp2p.services.state.stats.heartbeats >= ticks[i] + 4), { timeoutMs: 15_000, message: 'heartbeats stalled' })
+    controller.abort()
+    assert.deepEqual(gone, [])
+    mesh.peers.forEach((p, i) => { assert.ok(p.libp2p.services.state.stats.stalledMs - stalled[i] >= 3 * HEARTBEAT_MS, `${p.config.name ?? ''} did not count the stall`) })
+  })
+
   it('marks a stopped peer gone within 3 heartbeats + 1 s, and live again after restart with the same PeerId', async () => {
     const victim = mesh.peers[3]
     const id = victim.peerId.toString()
