@@ -3,6 +3,8 @@
  * with 20, 50 and 100 peers in one process on loopback; idle CPU and
  * resident memory per peer; gossip bytes per peer per second.
  * Targets (issue 2): convergence within 2 heartbeats at 50 peers; <= 30 MB per idle peer.
+ * Env: BENCH_MESH_SIZES (12,20,50,100), BENCH_MESH_SETTLE_MS (60000), BENCH_MESH_SPACING_M (300),
+ * BENCH_MESH_CELL_PRECISION (the config default, 6).
  */
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
@@ -23,6 +25,9 @@ import { tuneHeapForPeers } from '../node/runtime.js'
 tuneHeapForPeers()
 
 const HEARTBEAT_MS = 1000
+/** grid spacing and geohash precision: at 300 m and precision 6 (the config default) every peer of 50 is in every other's 3x3 cells */
+const SPACING_M = Number(process.env.BENCH_MESH_SPACING_M ?? 300)
+const CELL_PRECISION = process.env.BENCH_MESH_CELL_PRECISION === undefined ? undefined : Number(process.env.BENCH_MESH_CELL_PRECISION)
 const SIZES = (process.env.BENCH_MESH_SIZES ?? '12,20,50,100').split(',').map(Number)
 const CHANGES = 10
 const IDLE_WINDOW_MS = 10_000
@@ -83,7 +88,8 @@ async function runSize (n: number): Promise<Record<string, unknown>> {
       const config = {
         ...defaultConfig(join(root, `p${i}`)),
         name: `p${i}`,
-        position: offsetMetres(origin, (i % 10) * 300, Math.floor(i / 10) * 300),
+        position: offsetMetres(origin, (i % 10) * SPACING_M, Math.floor(i / 10) * SPACING_M),
+        ...(CELL_PRECISION === undefined ? {} : { cellPrecision: CELL_PRECISION }),
         listen: ['/ip4/127.0.0.1/tcp/0'],
         bootstrap: i === 0 ? [] : [peers[0].multiaddrs()[0]],
         bootstrapMode: i === 0,
@@ -153,6 +159,7 @@ async function runSize (n: number): Promise<Record<string, unknown>> {
       heapCommittedMb: Math.round(mem.heapTotal / 2 ** 20),
       externalMb: Math.round(mem.external / 2 ** 20),
       wireBytesPerPeerPerSecond: Math.round((bytes.total - bytes0) / n / secs),
+      connectionsPerPeer: +(peers.reduce((k, p) => k + p.libp2p.getConnections().length, 0) / n).toFixed(1),
       // discovery work over the whole run, summed over peers
       discovery: sumDiscoveryStats(peers)
     }
@@ -196,6 +203,7 @@ for (const n of SIZES) {
   // written after every size, so a long run that is stopped still leaves its numbers
   file = await writeResults('mesh', {
     heartbeatMs: HEARTBEAT_MS,
+    grid: { spacingM: SPACING_M, rowOf: 10, cellPrecision: CELL_PRECISION ?? defaultConfig('/').cellPrecision },
     targets: { convergenceHeartbeatsAt50: 2, residentMbPerIdlePeer: 30, discoveryMsAt12: 10_000 },
     note: `all peers of a size share one fresh Node process (--expose-gc); resident memory per peer is (process RSS after a full GC - before the first peer) / peers; idle is measured ${IDLE_SETTLE_MS / 1000} s after the last change`,
     results

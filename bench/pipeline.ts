@@ -64,11 +64,11 @@ async function addPeer (h: Harness, name: string, i: number, roles: string[], o:
 
 const feature = (p: EccoPeer): PipelinesFeature => p.features.get('pipelines') as PipelinesFeature
 
-async function until (cond: () => boolean, timeoutMs: number, what: string | (() => string)): Promise<void> {
+async function until (cond: () => boolean, timeoutMs: number, what: string | (() => string), pollMs = 5): Promise<void> {
   const end = Date.now() + timeoutMs
   while (!cond()) {
     if (Date.now() > end) throw new Error(`bench: timed out: ${typeof what === 'string' ? what : what()}`)
-    await new Promise((resolve) => setTimeout(resolve, 5))
+    await new Promise((resolve) => setTimeout(resolve, pollMs))
   }
 }
 
@@ -235,20 +235,24 @@ stages:
 `, 'conv')
     const catalogue = await loadCatalogue()
     for (const s of d.stages) if (s.image !== undefined) s.image.hash = catalogue.get(s.image.name).manifest.hash
-    // what moves a placement after the window: liveness verdicts and recomputations
+    // each peer's placement as it announces it (polling status() of every peer would load the loop under test)
+    const placed = new Map<EccoPeer, { digest: string, firstAt: number }>()
     let goneVerdicts = 0
     let placements = 0
     for (const p of h.peers) {
       p.addEventListener('peer:gone', () => { goneVerdicts++ })
-      feature(p).addEventListener('pipeline:placed', () => { placements++ })
+      feature(p).addEventListener('pipeline:placed', (e) => {
+        placements++
+        placed.set(p, { digest: e.detail.digest, firstAt: placed.get(p)?.firstAt ?? performance.now() })
+      })
     }
+    // the issuer signs just before submitting: the bid window starts then
+    d.issuedAtMs = BigInt(Date.now())
     const t0 = performance.now()
     await feature(first).submit(await signDescriptor(d, h.key))
-    const placedAt = new Map<EccoPeer, number>()
     let digest = ''
     await until(() => {
-      for (const p of h.peers) if (!placedAt.has(p) && feature(p).status(d.id)?.digest !== undefined && feature(p).status(d.id)?.digest !== '') placedAt.set(p, performance.now())
-      const ds = new Set(h.peers.map((p) => feature(p).status(d.id)?.digest ?? ''))
+      const ds = new Set(h.peers.map((p) => placed.get(p)?.digest ?? ''))
       digest = [...ds][0]
       return ds.size === 1 && digest !== ''
     }, 120_000, () => {
@@ -261,10 +265,10 @@ stages:
         by.set(k, (by.get(k) ?? 0) + 1)
       }
       return `convergence over ${n} peers: ${[...by].map(([k, c]) => `${c}× ${k}`).join(', ')}`
-    })
+    }, 20)
     const total = performance.now() - t0
     const bids = feature(first).book.bidsOf(d.id).length
-    const firstPlaced = [...placedAt.values()].map((t) => t - t0)
+    const firstPlaced = [...placed.values()].map((x) => x.firstAt - t0)
     return { peers: n, startupMs: Math.round(startup), bidWindowMs: d.bidWindowMs, convergedMs: r3(total), afterBidWindowMs: r3(total - d.bidWindowMs), firstPlacementMs: summary(firstPlaced), placements, goneVerdicts, bids, digest, loadAverage: loadavg().map(r3) }
   } finally {
     await Promise.allSettled(h.peers.map(async (p) => { await p.stop() }))

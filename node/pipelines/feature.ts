@@ -5,7 +5,7 @@
  */
 import { TypedEventEmitter } from '@libp2p/interface'
 import {
-  computePlacement, PIPELINE_CONTROL_PROTOCOL, PipelineState,
+  BID_DOCUMENT, computePlacement, DESCRIPTOR_DOCUMENT, PIPELINE_CONTROL_PROTOCOL, PipelineState,
   type Bundle, type HostCapabilities, type PipelineDescriptor, type PipelineStatus, type SignedCommand, type SignedDescriptor
 } from '../../protocols/index.js'
 import { EfRuntime, SensorAccessController, type SensorConfig } from '../../unikernels/index.js'
@@ -25,6 +25,8 @@ import { BundleTransport } from './transport.js'
 
 const PRUNE_INTERVAL_MS = 10_000
 const SYNC_INTERVAL_MS = 3000
+/** neighbours each peer exchanges bids with at the end of a bid window */
+const BID_SYNC_PEERS = 6
 
 /** Config sensor types to the SAC's emulated drivers. */
 function sacSensors (peer: EccoPeer): SensorConfig[] {
@@ -89,7 +91,8 @@ export class PipelinesFeature extends TypedEventEmitter<PipelinesEvents> impleme
       const conns = peer.libp2p.getConnections()
       if (this.runners.size === 0 || conns.length === 0) return
       const c = conns[Math.floor(Math.random() * conns.length)]
-      peer.libp2p.services.sync.syncWith(c.remotePeer, { signal: AbortSignal.timeout(SYNC_INTERVAL_MS) }).catch(() => {})
+      // only this feature's documents: the registry repairs itself by digest (state beats)
+      peer.libp2p.services.sync.syncWith(c.remotePeer, { signal: AbortSignal.timeout(SYNC_INTERVAL_MS), documents: [DESCRIPTOR_DOCUMENT, BID_DOCUMENT] }).catch(() => {})
     }, SYNC_INTERVAL_MS)
     this.syncTimer.unref?.()
   }
@@ -140,8 +143,11 @@ export class PipelinesFeature extends TypedEventEmitter<PipelinesEvents> impleme
       capacityChanged: () => { this.enforceCapacity() },
       syncBids: async () => {
         const { sync } = this.peer.libp2p.services
-        const peers = [...new Map(this.peer.libp2p.getConnections().map((c) => [c.remotePeer.toString(), c.remotePeer])).values()].slice(0, 16)
-        await Promise.allSettled(peers.map(async (p) => { await sync.syncWith(p, { signal: AbortSignal.timeout(3000) }) }))
+        // a few neighbours at random, the bids only: every peer does this at the same moment, and taking
+        // the first connections sent them all to the bootstrap peer with the whole registry each
+        const peers = [...new Map(this.peer.libp2p.getConnections().map((c) => [c.remotePeer.toString(), c.remotePeer])).values()]
+          .map((p) => ({ p, r: Math.random() })).sort((a, b) => a.r - b.r).slice(0, BID_SYNC_PEERS).map(({ p }) => p)
+        await Promise.allSettled(peers.map(async (p) => { await sync.syncWith(p, { signal: AbortSignal.timeout(3000), documents: [BID_DOCUMENT] }) }))
       }
     }
   }

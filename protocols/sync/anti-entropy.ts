@@ -12,7 +12,7 @@ import {
   DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_INBOUND_STREAMS, DEFAULT_MAX_OUTBOUND_STREAMS, DEFAULT_TIMEOUT_MS,
   MAX_DOCUMENTS, SYNC_PROTOCOL, SYNC_VERSION
 } from './constants.js'
-import type { AntiEntropy, AntiEntropyEvents, AntiEntropyInit, AntiEntropyStats, SyncableDocument } from './index.js'
+import type { AntiEntropy, AntiEntropyEvents, AntiEntropyInit, AntiEntropyStats, SyncableDocument, SyncOptions } from './index.js'
 
 export interface AntiEntropyComponents {
   registrar: Registrar
@@ -78,17 +78,17 @@ export class DefaultAntiEntropy extends TypedEventEmitter<AntiEntropyEvents> imp
     this.syncWith(conn.remotePeer).catch(() => {})
   }
 
-  /** Runs one exchange with `peer`; concurrent calls for one peer share it. */
-  async syncWith (peer: PeerId, options: { signal?: AbortSignal } = {}): Promise<void> {
-    const key = peer.toString()
+  /** Runs one exchange with `peer`; concurrent calls for one peer and the same documents share it. */
+  async syncWith (peer: PeerId, options: SyncOptions = {}): Promise<void> {
+    const key = `${peer.toString()}/${options.documents?.join(',') ?? '*'}`
     const existing = this.running.get(key)
     if (existing !== undefined) return existing
-    const p = this.initiate(peer, options.signal).finally(() => this.running.delete(key))
+    const p = this.initiate(peer, options.signal, options.documents).finally(() => this.running.delete(key))
     this.running.set(key, p)
     return p
   }
 
-  private async initiate (peer: PeerId, signal?: AbortSignal): Promise<void> {
+  private async initiate (peer: PeerId, signal?: AbortSignal, documents?: string[]): Promise<void> {
     let stream: Stream
     try {
       const conn = await this.components.connectionManager.openConnection(peer, { signal })
@@ -99,7 +99,7 @@ export class DefaultAntiEntropy extends TypedEventEmitter<AntiEntropyEvents> imp
     }
     const ch = this.channel(stream, signal)
     try {
-      const request = this.request()
+      const request = this.request(documents)
       this.send(ch, request)
       const response = this.receive(await ch.read(), SyncMessage.Kind.RESPONSE)
       const update: SyncMessage = { version: SYNC_VERSION, kind: SyncMessage.Kind.UPDATE, documents: [] }
@@ -146,11 +146,12 @@ export class DefaultAntiEntropy extends TypedEventEmitter<AntiEntropyEvents> imp
     }
   }
 
-  private request (): SyncMessage {
+  private request (names?: string[]): SyncMessage {
+    const docs = names === undefined ? [...this.documents.values()] : names.flatMap((n) => this.documents.get(n) ?? [])
     return {
       version: SYNC_VERSION,
       kind: SyncMessage.Kind.REQUEST,
-      documents: [...this.documents.values()].map((doc) => ({ name: doc.name, summary: doc.summary(), update: new Uint8Array(0) }))
+      documents: docs.map((doc) => ({ name: doc.name, summary: doc.summary(), update: new Uint8Array(0) }))
     }
   }
 

@@ -56,7 +56,14 @@ export interface AntiEntropy extends TypedEventTarget<AntiEntropyEvents> {
   readonly stats: AntiEntropyStats
   register: (doc: SyncableDocument) => void
   unregister: (name: string) => void
-  syncWith: (peer: PeerId, options?: { signal?: AbortSignal }) => Promise<void>
+  /** one exchange of every registered document, or only of `documents` */
+  syncWith: (peer: PeerId, options?: SyncOptions) => Promise<void>
+}
+
+export interface SyncOptions {
+  signal?: AbortSignal
+  /** names of the documents to exchange @default every registered one */
+  documents?: string[]
 }
 
 export function antiEntropy (init: AntiEntropyInit = {}): (components: AntiEntropyComponents) => AntiEntropy {

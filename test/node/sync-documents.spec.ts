@@ -1,0 +1,64 @@
+/**
+ * Anti-entropy limited to named documents (`syncWith(peer, { documents })`): what the
+ * pipelines feature uses to repair bids without re-exchanging the whole registry.
+ */
+import { after, before, describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import type { PeerId } from '@libp2p/interface'
+import { offsetMetres } from '../../protocols/index.js'
+import type { SyncableDocument } from '../../protocols/index.js'
+import type { EccoPeer } from '../../node/peer.js'
+import { TestMesh } from '../helpers/mesh.js'
+import { waitFor } from '../helpers/wait.js'
+
+const origin = { lat: 48.2625, lon: 11.668 }
+
+/** A grow-only set of strings, one per line: the smallest document that syncs. */
+function setDocument (name: string, items: Set<string>): SyncableDocument {
+  const encode = (xs: Iterable<string>): Uint8Array => new TextEncoder().encode([...xs].join('\n'))
+  const decode = (b: Uint8Array): string[] => b.byteLength === 0 ? [] : new TextDecoder().decode(b).split('\n')
+  return {
+    name,
+    summary: () => encode(items),
+    diff: (remote) => { const have = new Set(decode(remote)); return encode([...items].filter((x) => !have.has(x))) },
+    apply: (update: Uint8Array, _from: PeerId) => { for (const x of decode(update)) items.add(x) }
+  }
+}
+
+describe('anti-entropy of named documents', () => {
+  const mesh = new TestMesh()
+  let a: EccoPeer
+  let b: EccoPeer
+
+  before(async () => {
+    a = await mesh.add({ name: 'a', position: origin })
+    b = await mesh.add({ name: 'b', position: offsetMetres(origin, 0, 100), bootstrap: [mesh.addrOf(a)] })
+    await waitFor(() => a.libp2p.getConnections(b.peerId).length > 0, { timeoutMs: 10_000, message: 'a and b not connected' })
+  })
+
+  after(async () => { await mesh.stop() })
+
+  it('exchanges only the documents it names, both ways', async () => {
+    const on = (p: EccoPeer, init: Record<string, string[]>): Record<string, Set<string>> => {
+      const sets = Object.fromEntries(Object.entries(init).map(([k, v]) => [k, new Set(v)]))
+      for (const [name, items] of Object.entries(sets)) p.libp2p.services.sync.register(setDocument(name, items))
+      return sets
+    }
+    const atA = on(a, { 'test-bids': ['a1'], 'test-other': ['a2'] })
+    const atB = on(b, { 'test-bids': ['b1'], 'test-other': ['b2'] })
+    try {
+      await a.libp2p.services.sync.syncWith(b.peerId, { documents: ['test-bids'], signal: AbortSignal.timeout(5000) })
+      assert.deepEqual([...atA['test-bids']].sort(), ['a1', 'b1'])
+      // the responder merges the initiator's update after the initiator is done
+      await waitFor(() => atB['test-bids'].has('a1'), { timeoutMs: 5000, message: 'b never merged a1' })
+      assert.deepEqual([...atA['test-other']], ['a2'])
+      assert.deepEqual([...atB['test-other']], ['b2'])
+      // without a list, everything registered goes
+      await a.libp2p.services.sync.syncWith(b.peerId, { signal: AbortSignal.timeout(5000) })
+      assert.deepEqual([...atA['test-other']].sort(), ['a2', 'b2'])
+      await waitFor(() => atB['test-other'].has('a2'), { timeoutMs: 5000, message: 'b never merged a2' })
+    } finally {
+      for (const p of [a, b]) for (const name of ['test-bids', 'test-other']) p.libp2p.services.sync.unregister(name)
+    }
+  })
+})
