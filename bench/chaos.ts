@@ -1,17 +1,24 @@
 /**
  * npm run chaos — a permissioned road of roadside peers (default 30, every 200 m, real
  * ecco peers with the security and hazards features on loopback) and vehicles, while
- * black-ice warnings flow from certified lampposts: hostile peers send forged warnings
- * (every kind), junk on mesh topics, a flood, oversized gossip, malformed stream frames
- * and a stolen certificate; lampposts are killed (kill -9 semantics) and restarted; the
- * road is partitioned and healed. Seeded (CHAOS_SEED).
+ * black-ice warnings flow from certified lampposts, published directly and through the
+ * running black-ice pipeline (chaos-pipeline.ts: detectors on icy road-weather stations,
+ * fusion, a stateful hazard-broadcaster whose DENM action sequence lives in Unimem with
+ * checkpoint replication; its finale outputs become DENMs through the hazards feature).
+ * Hostile peers send forged warnings (every kind), junk on mesh topics, a flood, oversized
+ * gossip, malformed stream frames and a stolen certificate; lampposts are killed (kill -9
+ * semantics, restarted from their data dir), among them a detector host and the stateful
+ * broadcaster's host (down long enough to be declared gone: its slot fails over to the
+ * spare from the replicas, and comes back); the road is partitioned across the detectors
+ * and healed. Faults are scheduled by elapsed time. Seeded (CHAOS_SEED).
  *
- * At the end it asserts that no hostile message was accepted anywhere and that every
- * genuine warning reached every lamppost that had a path to its origin, and writes
- * bench/results/chaos.json. Not covered here: a running pipeline and stateful EF
- * (bundles lost/duplicated, stateful output gaps): see the report.
- * Env: CHAOS_PEERS (30), CHAOS_SECONDS (60), CHAOS_SEED (9), CHAOS_VEHICLES (3), CHAOS_HEARTBEAT_MS (2000),
- * CHAOS_DISCOVERY_MS (60000), CHAOS_SETUP_ONLY (stop after setup).
+ * At the end it asserts that no hostile message was accepted anywhere, that every genuine
+ * warning reached every lamppost that had a path to its origin, and, once the detectors
+ * stop and the road settles, that no pipeline bundle was lost or applied twice and the
+ * stateful stage's action sequence has no gap and no duplicate; writes bench/results/chaos.json
+ * and exits 1 when a target is missed.
+ * Env: CHAOS_PEERS (30, at least 12), CHAOS_SECONDS (60), CHAOS_SEED (9), CHAOS_VEHICLES (3),
+ * CHAOS_HEARTBEAT_MS (2000), CHAOS_DISCOVERY_MS (60000), CHAOS_SETUP_ONLY (stop after setup).
  */
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { Message } from '@libp2p/interface'
@@ -23,6 +30,7 @@ import type { EccoPeer } from '../node/peer.js'
 import { createVehicle, type Vehicle } from '../node/vehicle/index.js'
 import { SecureMesh, securityOf } from '../test/security/harness.js'
 import { FORGERY_KINDS, flood, forge, forger, malformedFrames, send, topicOf, type Forger } from './chaos-hostile.js'
+import { ChaosPipeline } from './chaos-pipeline.js'
 import { percentile, writeResults } from './results.js'
 
 const N = Number(process.env.CHAOS_PEERS ?? 30)
@@ -38,6 +46,11 @@ const ORIGIN = { lat: 48.2625, lon: 11.668 }
 /** a genuine warning must reach every expected lamppost within this */
 const DELIVERY_WINDOW_MS = 10_000
 const FLOOD_MESSAGES = 3000
+/** registry: a peer silent for 3 heartbeats is gone; a host down longer than this fails over */
+const GONE_MS = 3 * HEARTBEAT_MS
+/** after the source stops, every pipeline bundle must be consumed (or dropped as late): waited for while it progresses */
+const SETTLE_STALL_MS = 30_000
+const SETTLE_MAX_MS = 300_000
 const at = (i: number): Position => offsetMetres(ORIGIN, 0, i * SPACING_M)
 /** lamppost `i` of a 30-post road, scaled to N posts (hostile placement) */
 const L = (i: number): number => Math.min(N - 1, Math.round(i * N / 30))
@@ -54,6 +67,7 @@ interface Cut { from: number, to: number, boundary: number }
 
 const m = new SecureMesh()
 const lamps: Array<EccoPeer | undefined> = []
+const pipe = new ChaosPipeline(N, at, lamps)
 /** every incarnation, killed ones included: their counters still count */
 const incarnations: EccoPeer[] = []
 const vehicles: Vehicle[] = []
@@ -88,12 +102,13 @@ function watch (i: number, peer: EccoPeer): void {
 
 async function startLamp (i: number): Promise<EccoPeer> {
   const bootstrap = i === 0 ? undefined : [m.mesh.addrOf(lamps[0] ?? lamps.find((p) => p !== undefined) as EccoPeer)]
-  // a deployment without pipelines: gossip messages above 64 KiB are refused outright;
+  // gossip messages above 64 KiB are refused outright (pipeline descriptors and bids stay far below);
   // member announcements at the default pace (30 peers re-validating each other every second costs a core)
-  const peer = await m.roadside({ name: `lamp-${i}`, position: at(i), heartbeatMs: HEARTBEAT_MS, discoveryIntervalMs: DISCOVERY_MS, security: { maxMessageBytes: 65_536, announceIntervalMs: 10_000 }, ...(bootstrap === undefined ? {} : { bootstrap }) })
+  const peer = await m.roadside({ name: `lamp-${i}`, position: at(i), heartbeatMs: HEARTBEAT_MS, discoveryIntervalMs: DISCOVERY_MS, security: { maxMessageBytes: 65_536, announceIntervalMs: 10_000 }, ...(bootstrap === undefined ? {} : { bootstrap }), ...pipe.roadside(i) })
   lamps[i] = peer
   incarnations.push(peer)
   watch(i, peer)
+  pipe.watch(i, peer)
   // a road: each lamppost also talks to its two neighbours on either side
   for (const j of [i - 2, i - 1, i + 1, i + 2]) {
     const q = lamps[j]
@@ -109,6 +124,7 @@ async function killAndRestart (i: number, downMs: number): Promise<void> {
   lamps[i] = undefined
   const k = m.mesh.peers.indexOf(peer)
   if (k >= 0) m.mesh.peers.splice(k, 1)
+  pipe.killing(i, peer)
   await peer.kill()
   fault('kill')
   await sleep(downMs)
@@ -124,9 +140,11 @@ async function partition (boundary: number, ms: number): Promise<void> {
   const cut: Cut = { from: Date.now(), to: Infinity, boundary }
   cuts.push(cut)
   await m.mesh.partition(live(left), live(right))
+  pipe.cut()
   fault('partition')
   await sleep(ms)
   m.mesh.heal()
+  pipe.healed()
   // the road link across the cut comes back
   for (const [a, b] of [[boundary - 1, boundary], [boundary - 2, boundary], [boundary - 1, boundary + 1]]) {
     const p = lamps[a]
@@ -190,6 +208,7 @@ const memTimer = setInterval(() => {
 }, 200)
 try {
   await m.init()
+  await pipe.init()
   for (let i = 0; i < N; i++) {
     await startLamp(i)
     if (i % 5 === 4) process.stderr.write(`chaos: ${i + 1} lampposts up after ${Date.now() - started} ms\n`)
@@ -202,6 +221,8 @@ try {
   }
   const setupMs = Date.now() - started
   process.stderr.write(`chaos: ${N} lampposts and ${VEHICLES} vehicles up in ${setupMs} ms\n`)
+  const pipelineStartMs = await pipe.start(240_000)
+  process.stderr.write(`chaos: black-ice pipeline placed and emitting after ${pipelineStartMs} ms\n`)
   if (process.env.CHAOS_SETUP_ONLY !== undefined) throw new Error('CHAOS_SETUP_ONLY: stopping after setup')
   // the hostiles: two forgers (an insider with a genuine certificate, an outsider), a flooder, a malformer, a thief
   const insider = await forger(m, at(L(5)), true)
@@ -218,12 +239,28 @@ try {
   for (const f of [insider, outsider, flooder]) for (const t of [topicOf(at(L(5))), topicOf(at(L(12))), topicOf(at(L(20)))]) f.node.services.pubsub.subscribe(t)
   await sleep(2000)
 
-  const end = Date.now() + SECONDS * 1000
+  const t0 = Date.now()
+  const end = t0 + SECONDS * 1000
   const chaos: Array<Promise<void>> = []
+  const done = new Set<string>()
+  /** a one-off fault due at `frac` of the chaos window, fired once `act` says it was */
+  const due = (name: string, frac: number, act: () => boolean): void => {
+    if (!done.has(name) && Date.now() - t0 >= frac * SECONDS * 1000 && act()) done.add(name)
+  }
+  const targeted = new Set<number>()
+  /** a pipeline host: killed now, back after `downMs` */
+  const killHost = (role: string, i: number | undefined, downMs: number): boolean => {
+    if (i === undefined || lamps[i] === undefined || cuts.some((c) => c.to === Infinity)) return false
+    targeted.add(i)
+    pipe.faults[role] = `lamp-${i}, down ${downMs} ms from ${Math.round((Date.now() - t0) / 1000)} s`
+    chaos.push(killAndRestart(i, downMs))
+    return true
+  }
   let tick = 0
   let seq = 1
   while (Date.now() < end) {
     const t = tick++
+    pipe.observe()
     if (t % 3 === 0) await publishGenuine().catch((err: Error) => { process.stderr.write(`chaos: genuine publish failed: ${err.message}\n`) })
     for (const f of [insider, outsider]) {
       const kind = FORGERY_KINDS[(t + (f === insider ? 0 : 3)) % FORGERY_KINDS.length]
@@ -233,22 +270,31 @@ try {
     if (t % 5 === 1 && await send(outsider.node, 'ecco/v1/state', new Uint8Array(80).fill(t))) sent('mesh-topic-by-client')
     if (t % 10 === 2) { sent('malformed-frame', await malformedFrames(malformer, (lamps[L(15)] ?? lamps[0] as EccoPeer).peerId)); fault('malformed-frames') }
     if (t % 15 === 4 && await send(flooder.node, topicOf(at(L(20))), new Uint8Array(300 * 1024).fill(1))) { sent('oversized'); fault('oversized') }
-    if (t === Math.floor(SECONDS / 3)) {
+    due('flood', 1 / 3, () => {
       rssBeforeFlood = process.memoryUsage().rss
       flooding = true
       fault('flood')
       chaos.push(flood(flooder.node, FLOOD_MESSAGES, SEED).then((n) => { sent('flood', n); flooding = false }))
-    }
+      return true
+    })
+    // the pipeline's hosts: a detector briefly (its queued bundles arrive after the join gave
+    // up on them), the stateful broadcaster long enough to be declared gone (failover)
+    due('kill:detector', 0.15, () => killHost('detectorHostKilled', pipe.detectorVictim(), 3000))
+    due('kill:broadcaster', 0.3, () => killHost('broadcasterHostKilled', pipe.broadcasterVictim(), GONE_MS + 8000))
     if (t % 12 === 6) {
-      const victims = [...lamps.keys()].filter((i) => i > 2 && lamps[i] !== undefined && !genuine.some((g) => g.origin === i && g.at > Date.now() - DELIVERY_WINDOW_MS))
+      // while a pipeline host is down on purpose, the rest of its stretch stays up (its failover needs them)
+      const outage = [...targeted].some((j) => lamps[j] === undefined)
+      const victims = [...lamps.keys()].filter((i) => i > 2 && lamps[i] !== undefined && !genuine.some((g) => g.origin === i && g.at > Date.now() - DELIVERY_WINDOW_MS) && !(outage && pipe.layout.stretch.includes(i)))
       if (victims.length > 0 && !cuts.some((c) => c.to === Infinity)) chaos.push(killAndRestart(pick(victims), 2000 + Math.floor(rand() * 3000)))
     }
-    if (t === Math.floor(SECONDS * 2 / 3)) chaos.push(partition(Math.floor(N / 2), 8000))
+    // long enough for each side to declare the other gone and re-place the pipeline
+    due('partition', 2 / 3, () => { chaos.push(partition(pipe.layout.boundary, Math.max(8000, GONE_MS + 6000))); return true })
     await sleep(1000)
   }
   await Promise.allSettled(chaos)
   process.stderr.write('chaos: faults done, settling\n')
   await sleep(DELIVERY_WINDOW_MS)
+  const settleMs = await pipe.settle(SETTLE_STALL_MS, SETTLE_MAX_MS)
   clearInterval(memTimer)
 
   // delivered / expected, per genuine warning and lamppost
@@ -266,8 +312,10 @@ try {
     }
   }
   const genuineKeys = new Set(genuine.map((g) => g.key))
-  const forgedAtLamps = [...deliveries.keys()].filter((k) => !genuineKeys.has(k))
-  const forgedAtVehicles = [...vehicleShown.keys()].filter((k) => !genuineKeys.has(k))
+  // the pipeline's own warnings are genuine too (originated by the broadcasters)
+  const forgedAtLamps = [...deliveries.keys()].filter((k) => !genuineKeys.has(k) && !pipe.warningKeys.has(k))
+  const forgedAtVehicles = [...vehicleShown.keys()].filter((k) => !genuineKeys.has(k) && !pipe.warningKeys.has(k))
+  const pipeline = await pipe.report()
   const live = lamps.filter((p): p is EccoPeer => p !== undefined)
   const running = live.filter((p) => p.libp2p.status === 'started').length
   const guard = incarnations.map((p) => securityOf(p).guard.stats)
@@ -322,16 +370,17 @@ try {
       note: 'meanWall: time inside the topic guard plus the topic validator (signature and certificate checks), awaited, per gossip message; *CpuUs: process CPU per verifyWarning call (certificate cached) on this machine'
     },
     honestPeerScores: { pairs: honestScores.length, min: Math.min(...honestScores), belowZero: honestScores.filter((x) => x < 0).length, graylisted: honestScores.filter((x) => x < -80).length },
-    peersRunningAtEnd: `${running}/${live.length}`,
-    notCovered: 'no pipeline or stateful EF runs in this scenario: bundles lost/duplicated and stateful output gaps are not measured'
+    pipeline: { startMs: pipelineStartMs, settleMs, ...pipeline.section },
+    peersRunningAtEnd: `${running}/${live.length}`
   }
   process.stdout.write(JSON.stringify(result, null, 2) + '\n')
-  const file = await writeResults('chaos', { note: 'npm run chaos: real ecco peers (security + hazards features) and vehicles in one Node process on loopback, permissioned mode', ...result })
+  const file = await writeResults('chaos', { note: 'npm run chaos: real ecco peers (security + hazards features; pipelines + checkpoints on the pipeline stretch) and vehicles in one Node process on loopback, permissioned mode', ...result })
   process.stdout.write(`wrote ${file}\n`)
   const failures: string[] = []
   if (result.hostileMessages.accepted !== 0) failures.push(`${result.hostileMessages.accepted} hostile messages accepted`)
   if (delivered !== expected) failures.push(`${expected - delivered} of ${expected} genuine deliveries lost`)
   if (running !== live.length) failures.push(`${live.length - running} peers not running`)
+  failures.push(...pipeline.failures)
   if (failures.length > 0) {
     process.stderr.write(`chaos: FAILED: ${failures.join('; ')}\n`)
     process.exitCode = 1

@@ -4,7 +4,7 @@
  * resident memory per peer; gossip bytes per peer per second.
  * Targets (issue 2): convergence within 2 heartbeats at 50 peers; <= 30 MB per idle peer.
  * Env: BENCH_MESH_SIZES (12,20,50,100), BENCH_MESH_SETTLE_MS (60000), BENCH_MESH_SPACING_M (300),
- * BENCH_MESH_CELL_PRECISION (the config default, 6).
+ * BENCH_MESH_CELL_PRECISION (the config default, 6), BENCH_MESH_NAME (results file name, mesh).
  */
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
@@ -34,6 +34,8 @@ const IDLE_WINDOW_MS = 10_000
 /** discovery looks up the neighbourhood at 15, 30, 60 s... after start: idle is what follows */
 const IDLE_SETTLE_MS = Number(process.env.BENCH_MESH_SETTLE_MS ?? 60_000)
 const CHILD_ENV = 'BENCH_MESH_CHILD_SIZE'
+/** results file: bench/results/<name>.json (another geometry keeps the default run's numbers) */
+const RESULTS_NAME = process.env.BENCH_MESH_NAME ?? 'mesh'
 
 /** A TCP transport whose connections count the bytes they carry (after encryption, i.e. on the wire). */
 function countingTcp (bytes: { total: number }): (components: any) => Transport {
@@ -201,7 +203,7 @@ for (const n of SIZES) {
   process.stdout.write(JSON.stringify(r) + '\n')
   results.push(r)
   // written after every size, so a long run that is stopped still leaves its numbers
-  file = await writeResults('mesh', {
+  file = await writeResults(RESULTS_NAME, {
     heartbeatMs: HEARTBEAT_MS,
     grid: { spacingM: SPACING_M, rowOf: 10, cellPrecision: CELL_PRECISION ?? defaultConfig('/').cellPrecision },
     targets: { convergenceHeartbeatsAt50: 2, residentMbPerIdlePeer: 30, discoveryMsAt12: 10_000 },

@@ -7,7 +7,7 @@
  */
 import { TypedEventEmitter } from '@libp2p/interface'
 import type { Message } from '@libp2p/interface'
-import { CrdtStore } from '../../crdt/index.js'
+import { CrdtStore, createMaxMap } from '../../crdt/index.js'
 import {
   CHECKPOINT_ROLE, CHECKPOINT_TOPIC, CheckpointHolders, CheckpointNetwork, HOLDERS_DOCUMENT, claimWins,
   type InstanceDescriptor
@@ -92,8 +92,14 @@ export class CheckpointService extends TypedEventEmitter<CheckpointsEvents> {
     this.catalogue = await loadCatalogue(this.config.catalogue === undefined ? {} : { dir: this.config.catalogue })
     this.runtime = new EfRuntime({ log: (msg, fields) => { this.log.debug(msg, fields) } }, { idleWorkers: 1, maxWorkers: this.config.maxWorkers })
     await this.runtime.start()
-    await this.crdtStore.load(HOLDERS_DOCUMENT, this.holders.map)
-    this.holders.mergeBytes(this.holders.map.encodeState())
+    // loaded into a fresh map, then merged: merging the holders' own map into itself changes
+    // nothing, so who holds what and the current epochs were not indexed after a restart
+    // (a restarted host attached its stage to empty state, at the epoch it held before)
+    const stored = createMaxMap()
+    await this.crdtStore.load(HOLDERS_DOCUMENT, stored)
+    this.holders.mergeBytes(stored.encodeState())
+    // on disk already
+    this.holders.map.clearDirty()
     await this.replicas.open()
     await this.sink.open()
     const { pubsub, sync, state } = this.peer.libp2p.services

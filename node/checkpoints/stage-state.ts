@@ -184,6 +184,10 @@ export class StatefulStage {
     // a stored copy anywhere (not a mere claim: attaching claims before anything is stored)
     const known = holders.length > 0 || this.stored
     if (known && answered === 0) throw new StageStateError(`${this.key}: held state before, and no other holder answered`)
+    // nobody answered at all (a restarted host whose registry shows no live peer yet): "no
+    // state anywhere" is not known, only unasked. Outputs need a quorum of replicas anyway,
+    // so wait for one to answer rather than start from nothing beside a stored state.
+    if (answered === 0 && this.descriptor.quorum > 0) throw new StageStateError(`${this.key}: no replica candidate answered: cannot tell whether state exists`)
     if (best === undefined && known) throw new StageStateError(`${this.key}: held state before, yet no holder returned any`)
     const missed = holders.find((h) => h.peer !== svc.self && svc.isLive(h.peer) && (best === undefined || newer(h, best.version)))
     if (missed !== undefined) throw new StageStateError(`${this.key}: ${missed.peer} holds (${missed.epoch}, ${missed.seq}), newer than any answer`)

@@ -35,9 +35,49 @@ export interface PipelineRunEvent {
   trace: Trace
 }
 
+/** A bundle a step queued for a follower slot (remote: the outbound queue of `target`; local: this peer's inbound queue). */
+export interface StepBundle {
+  /** bundleKey: pipeline/run/fromStage.fromSlot/toStage/sequence */
+  key: string
+  toStage: string
+  toSlot: number
+  target: string
+}
+
+/**
+ * One step of a stage instance on this peer, after its atomic queue commit: the inbound
+ * bundles it consumed left the inbound queue and its outputs entered the queues, in one
+ * batch (so an observer sees exactly what a kill -9 afterwards would keep).
+ */
+export interface PipelineStepEvent {
+  pipelineId: string
+  stage: string
+  slot: number
+  run: bigint
+  /**
+   * how the consumed inputs were used: `applied` (the EF ran on them), `replayed` (a
+   * stateful stage's state already reflected them: the outputs recorded with it went out
+   * again, the EF did not run), `failed` (the EF failed or refused them: consumed, no output)
+   */
+  outcome: 'applied' | 'replayed' | 'failed'
+  /** keys of the inbound bundles consumed */
+  consumed: string[]
+  emitted: StepBundle[]
+}
+
+/** Inbound bundles dropped without reaching an EF: they arrived after their run's join had fired. */
+export interface PipelineDiscardEvent {
+  pipelineId: string
+  stage: string
+  slot: number
+  keys: string[]
+}
+
 export interface PipelinesEvents {
   'pipeline:output': CustomEvent<PipelineOutput>
   'pipeline:run': CustomEvent<PipelineRunEvent>
+  'pipeline:step': CustomEvent<PipelineStepEvent>
+  'pipeline:discarded': CustomEvent<PipelineDiscardEvent>
   'pipeline:placed': CustomEvent<{ pipelineId: string, digest: string, skipped: string[] }>
   'pipeline:preempted': CustomEvent<{ pipelineId: string, stage: string, by: number }>
   'pipeline:ended': CustomEvent<{ pipelineId: string, state: PipelineState }>

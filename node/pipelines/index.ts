@@ -21,6 +21,11 @@
  *   with or without outputs (`failed` when the EF refused the input): a run
  *   without a hazard record is the hazards feature's evidence that the event
  *   is over (termination).
+ * - `pipeline:step` (PipelineStepEvent) fires after every step of a stage instance
+ *   here is committed: the bundle keys it consumed (applied by the EF, replayed from
+ *   a stateful stage's ledger, or failed) and the bundles it queued per follower slot;
+ *   `pipeline:discarded` names inbound bundles dropped because their join had fired.
+ *   Together they account for every bundle (bench/chaos: none lost, none applied twice).
  * - `retarget(pipelineId, stage, newPeerId)` moves this peer's queued and
  *   retained bundles for a stage to a new host (migration of a stateful stage).
  * - `sac` is the peer's Sensor Access Controller (inject conditions for sims).
@@ -36,5 +41,5 @@
 export { PipelinesFeature, pipelinesFeature } from './feature.js'
 export { parsePipelinesSection, PIPELINES_SECTION, DEFAULT_PIPELINES_CONFIG } from './config.js'
 export type { PipelinesConfig } from './config.js'
-export type { PipelineOutput, PipelineRunEvent, PipelinesEvents } from './events.js'
+export type { PipelineDiscardEvent, PipelineOutput, PipelineRunEvent, PipelineStepEvent, PipelinesEvents, StepBundle } from './events.js'
 export { BundleQueues } from './queues.js'

@@ -14,6 +14,7 @@ import type { OutboundEntry, InboundEntry } from './queues.js'
 import { CheckpointsFeature } from '../checkpoints/index.js'
 import { StageInstance, type StageHost, type StageInput, type StageState, type StepOutcome } from './stage.js'
 import type { RunnerContext } from './context.js'
+import type { StepBundle } from './events.js'
 import { RunLog } from './run-log.js'
 
 const MAX_FAILURES_KEPT = 20
@@ -56,8 +57,10 @@ export class PipelineRunner implements StageHost {
       this.later(Number(d.window.endMs) - now, () => { this.setActive(false) })
     }
     await this.bid()
-    // at the window's end, one anti-entropy round with the neighbours makes sure we place from the same bids
-    this.later(Number(d.issuedAtMs) + d.bidWindowMs - now, () => { void this.ctx.syncBids().finally(() => { this.replace() }) })
+    // at the window's end: place from the bids gossip brought, and run one anti-entropy round with a few
+    // neighbours; a bid it finds re-places (the book's 'bids' event). Waiting for the round first cost
+    // the slowest neighbour's answer, seconds on a loaded host, on every placement.
+    this.later(Number(d.issuedAtMs) + d.bidWindowMs - now, () => { this.windowOver = true; this.replace(); void this.ctx.syncBids() })
   }
 
   private later (ms: number, fn: () => void): void {
@@ -96,11 +99,14 @@ export class PipelineRunner implements StageHost {
 
   /** Recomputes placement (serialised); called on bids, liveness and window changes. */
   replace (): void {
-    if (this.ended || Date.now() < Number(this.descriptor.issuedAtMs) + this.descriptor.bidWindowMs) return
+    // (timers may fire a millisecond before the wall clock says the window is over)
+    if (this.ended || (!this.windowOver && Date.now() < Number(this.descriptor.issuedAtMs) + this.descriptor.bidWindowMs)) return
     this.placing = this.placing.then(async () => { await this.place() }).catch((err: Error) => { this.failure('placement', err.message) })
   }
 
   private ended = false
+  /** the bid window's timer fired */
+  private windowOver = false
 
   private async place (): Promise<void> {
     if (this.ended) return
@@ -207,8 +213,9 @@ export class PipelineRunner implements StageHost {
     return f instanceof CheckpointsFeature ? f.service.stageState(this.id, stage.name, slot, image) : undefined
   }
 
-  async discard (keys: string[]): Promise<void> {
+  async discard (stage: Stage, slot: number, keys: string[]): Promise<void> {
     await this.ctx.queues.commit({ consumed: keys, outbound: [], local: [] })
+    this.ctx.emit('pipeline:discarded', { pipelineId: this.id, stage: stage.name, slot, keys })
   }
 
   async joined (joinKey: string): Promise<boolean> { return await this.ctx.queues.joined(joinKey) }
@@ -220,6 +227,7 @@ export class PipelineRunner implements StageHost {
     if (step.stage.role === Role.ROLE_START && !step.failed) { this.stats.runsStarted++; this.started.add(`${step.stage.name}.${step.slot}`, step.run) }
     const outbound: OutboundEntry[] = []
     const local: InboundEntry[] = []
+    const emitted: StepBundle[] = []
     const now = Date.now()
     const followers = followersOf(this.descriptor, step.stage.name)
     step.outputs.forEach((out, i) => {
@@ -232,12 +240,15 @@ export class PipelineRunner implements StageHost {
             sequence: step.inputSeq * 256 + i, payload: out.bytes, partial: step.partial, degraded, trace: { ...step.trace, sentAtMs: now }
           }
           const key = bundleKey(b)
+          emitted.push({ key, toStage: f.name, toSlot: s.slot, target })
           if (target === this.self) local.push({ key, bytes: encodeBundle(b) })
           else outbound.push({ target, key, bytes: encodeBundle(b) })
         }
       }
     })
     const fresh = await this.ctx.queues.commit({ consumed: step.consumed, outbound, local, joined: step.joinKey })
+    const outcome = step.failed ? 'failed' : step.replayed === true ? 'replayed' : 'applied'
+    this.ctx.emit('pipeline:step', { pipelineId: this.id, stage: step.stage.name, slot: step.slot, run: step.run, outcome, consumed: step.consumed, emitted })
     if (step.stage.output?.target === OutputTarget.OUTPUT_SINK || step.stage.role === Role.ROLE_FINALE) this.finale(step, degraded)
     for (const t of new Set(outbound.map((o) => o.target))) this.ctx.kick(t)
     for (const e of fresh) this.deliverEntry(e)

@@ -39,8 +39,8 @@ export interface StageHost {
   /** hands the outputs of one step to routing and persistence */
   complete: (step: StepOutcome) => Promise<void>
   failure: (stage: string, message: string) => void
-  /** drops inputs that arrived after their join fired */
-  discard: (keys: string[]) => Promise<void>
+  /** drops inputs of `stage`'s instance `slot` that arrived after their join fired */
+  discard: (stage: Stage, slot: number, keys: string[]) => Promise<void>
   /** whether the join of this run fired before (persisted, survives restarts) */
   joined: (joinKey: string) => Promise<boolean>
   bootPerRun: boolean
@@ -62,6 +62,8 @@ export interface StepOutcome {
   joinKey?: string
   /** the EF failed or refused the input: nothing came out */
   failed: boolean
+  /** a stateful stage's state already reflected the inputs: its recorded outputs go out again */
+  replayed?: boolean
 }
 
 /** Missed automatic runs made up for after a stall (older ones are skipped). */
@@ -83,8 +85,9 @@ interface JoinBuffer {
   firedBefore: Promise<boolean>
 }
 
-/** Back-off before an input whose state commit failed is tried again. */
+/** Back-off before an input whose state commit failed is tried again; doubles per failure in a row. */
 const STATE_RETRY_MS = 200
+const MAX_STATE_RETRY_MS = 5000
 
 const inputRef = (i: StageInput): StageInputRef => ({ key: i.key, source: `${i.bundle.fromStage}.${i.bundle.fromSlot}.${i.bundle.sequence}`, run: i.bundle.run })
 
@@ -110,6 +113,9 @@ export class StageInstance {
   private readonly state?: StageState
   /** the sandbox the replicated state was loaded into */
   private attached?: Sandbox
+  /** state loads or commits failed in a row, and no attempt before this time */
+  private stateFailures = 0
+  private stateRetryAt = 0
 
   constructor (private readonly host: StageHost, readonly stage: Stage, readonly slot: number, private readonly image: EfImage, private readonly local: (key: string) => boolean) {
     this.state = image.manifest.stateful ? host.stateful?.(stage, slot, image) : undefined
@@ -191,7 +197,7 @@ export class StageInstance {
       return
     }
     const run = input.bundle.run
-    if (this.fired.has(run)) { this.enqueue(async () => { await this.host.discard([input.key]) }); return }
+    if (this.fired.has(run)) { this.enqueue(async () => { await this.host.discard(this.stage, this.slot, [input.key]) }); return }
     let buf = this.joins.get(run)
     if (buf === undefined) {
       // the persisted marker is read now, while the other inputs travel, not after the join fires
@@ -233,7 +239,7 @@ export class StageInstance {
     const degraded = inputs.some((i) => i.bundle.degraded)
     const joinKey = this.joinKeyOf(run)
     this.enqueue(async () => {
-      if (await buf.firedBefore) { await this.host.discard(inputs.map((i) => i.key)); return }
+      if (await buf.firedBefore) { await this.host.discard(this.stage, this.slot, inputs.map((i) => i.key)); return }
       await this.invoke(run, payload, inputs, this.traceOf(inputs), partial || inputs.some((i) => i.bundle.partial), degraded, 0, joinKey)
     })
   }
@@ -258,6 +264,12 @@ export class StageInstance {
 
   private async invoke (run: bigint, payload: Uint8Array, inputs: StageInput[], trace: Trace, partial: boolean, degraded: boolean, inputSeq: number, joinKey?: string): Promise<void> {
     if (this.stopped) return
+    if (this.state !== undefined && this.attached === undefined && Date.now() < this.stateRetryAt) {
+      // the state failed a moment ago: every queued input asking every holder again (a boot
+      // and a FETCH round each) is what kept an overloaded road from recovering
+      this.retryLater(run, inputs, this.stateRetryAt - Date.now())
+      return
+    }
     for (const i of inputs) {
       if (this.seen.has(i.key)) this.duplicateInputs++
       this.seen.add(i.key)
@@ -281,8 +293,9 @@ export class StageInstance {
     try {
       const again = this.state?.replay(refs)
       if (again !== undefined) {
+        this.stateFailures = 0
         // applied before (by a host that died or moved): answer with what it produced then
-        await this.handOver({ stage: this.stage, slot: this.slot, run, outputs: again.map((bytes, i) => ({ seq: i, route: 'network', bytes, forwarded: false })), consumed: inputs.map((i) => i.key), inputSeq, partial, degraded, trace, joinKey, failed: false })
+        await this.handOver({ stage: this.stage, slot: this.slot, run, outputs: again.map((bytes, i) => ({ seq: i, route: 'network', bytes, forwarded: false })), consumed: inputs.map((i) => i.key), inputSeq, partial, degraded, trace, joinKey, failed: false, replayed: true })
         return
       }
       const r = await sandbox.invoke(payload)
@@ -292,6 +305,7 @@ export class StageInstance {
       else { outputs = r.outputs; failed = false }
       // output commit: nothing leaves (and no input counts as consumed) before a quorum holds the state
       if (this.state !== undefined && !failed && !await this.commitState(sandbox, run, inputs, refs, outputs)) return
+      if (this.state !== undefined && !failed) this.stateFailures = 0
     } catch (err) {
       this.host.failure(this.stage.name, `run ${run}: ${(err as Error).name}: ${(err as Error).message}`)
     } finally {
@@ -338,11 +352,18 @@ export class StageInstance {
     this.attached = undefined
     if (this.sandbox === sandbox) this.sandbox = undefined
     await sandbox.stop().catch(() => {})
+    const pause = Math.min(MAX_STATE_RETRY_MS, STATE_RETRY_MS * 2 ** Math.min(this.stateFailures++, 8))
+    this.stateRetryAt = Date.now() + pause
+    this.retryLater(run, inputs, pause)
+  }
+
+  /** Hands `inputs` back to this instance after `ms` (a join of `run` may fire again). */
+  private retryLater (run: bigint, inputs: StageInput[], ms: number): void {
     if (inputs.length === 0) return
     const t = setTimeout(() => {
       this.fired.delete(run)
       for (const i of inputs) { this.seen.delete(i.key); this.delivered.delete(i.key); this.deliver(i) }
-    }, STATE_RETRY_MS)
+    }, Math.max(0, ms))
     t.unref?.()
   }
 

@@ -13,7 +13,8 @@ import { createOperator, roadsideIdentity } from '../helpers/operator.js'
 import type { PeerConfig, RadioConfig, SensorConfig } from '../../node/config/schema.js'
 import { DEFAULT_PIPELINES_CONFIG, type PipelinesConfig } from '../../node/pipelines/index.js'
 
-function pipelinesConfig (p: RoadsidePipelines | undefined): Partial<PeerConfig> {
+/** The peer config fields a pipelines roadside needs (sensors, radios, capacity); also used by bench/chaos. */
+export function pipelinesConfig (p: RoadsidePipelines | undefined): Partial<PeerConfig> {
   if (p === undefined) return {}
   return {
     sensors: (p.sensors ?? []).map((type) => ({ id: type, type, driver: 'emulated' })),
@@ -22,7 +23,8 @@ function pipelinesConfig (p: RoadsidePipelines | undefined): Partial<PeerConfig>
   }
 }
 
-function pipelinesSection (p: RoadsidePipelines | undefined): { pipelines?: PipelinesConfig } {
+/** The `pipelines:` section of such a roadside; also used by bench/chaos. */
+export function pipelinesSection (p: RoadsidePipelines | undefined): { pipelines?: PipelinesConfig } {
   if (p === undefined) return {}
   return { pipelines: { ...DEFAULT_PIPELINES_CONFIG, trustedIssuers: p.trusted, roles: p.roles ?? [], idleWorkers: p.idleWorkers ?? 0 } }
 }

@@ -20,31 +20,12 @@ import { parseDescriptorYaml } from '../../protocols/index.js'
 import { loadCatalogue } from '../../unikernels/index.js'
 import { TestMesh } from '../helpers/mesh.js'
 import { waitFor } from '../helpers/wait.js'
-import { ORIGIN, fullMesh, newIssuer, pipelinesOf, sign, type Issuer } from '../pipelines/helpers.js'
+import { ORIGIN, detectBroadcastYaml, fullMesh, newIssuer, pipelinesOf, sign, type Issuer } from '../pipelines/helpers.js'
 import { GONE_AFTER, HEARTBEAT_MS } from './helpers.js'
 
 const ID = 'stateful-hazard'
 const ICE = ['road-surface-temperature', 'air-temperature', 'humidity'] as const
-const DESCRIPTOR = `
-id: ${ID}
-description: black-ice detections into a stateful hazard broadcaster
-priority: 5
-execution: automatic
-area: { lat: ${ORIGIN.lat}, lon: ${ORIGIN.lon}, radiusM: 20000 }
-bidWindowMs: 1500
-stages:
-  - name: detect
-    image: black-ice-detector
-    role: start
-    needs: { sensors: [road-surface-temperature, air-temperature, humidity] }
-    input: { source: sensors, intervalMs: 150 }
-  - name: broadcast
-    image: hazard-broadcaster
-    role: finale
-    after: [detect]
-    needs: { roles: [worker] }
-    output: { target: sink }
-`
+const DESCRIPTOR = detectBroadcastYaml(ID, { intervalMs: 150, bidWindowMs: 1500 })
 
 interface Hazard { run: bigint, peer: string, bytes: Buffer }
 

@@ -96,3 +96,29 @@ export async function fullMesh (peers: EccoPeer[]): Promise<void> {
     }
   }
 }
+
+/**
+ * Black-ice detections into a hazard broadcaster on a worker: the smallest pipeline with a
+ * stateful stage (the broadcaster keeps its DENM action sequence in Unimem).
+ */
+export function detectBroadcastYaml (id: string, o: { intervalMs: number, bidWindowMs: number }): string {
+  return `
+id: ${id}
+priority: 5
+execution: automatic
+area: { lat: ${ORIGIN.lat}, lon: ${ORIGIN.lon}, radiusM: 20000 }
+bidWindowMs: ${o.bidWindowMs}
+stages:
+  - name: detect
+    image: black-ice-detector
+    role: start
+    needs: { sensors: [road-surface-temperature, air-temperature, humidity] }
+    input: { source: sensors, intervalMs: ${o.intervalMs} }
+  - name: broadcast
+    image: hazard-broadcaster
+    role: finale
+    after: [detect]
+    needs: { roles: [worker] }
+    output: { target: sink }
+`
+}

@@ -13,6 +13,7 @@ import type { GossipSub } from '@chainsafe/libp2p-gossipsub'
 import { hazardsFeature, parseHazardsSection } from '../../node/hazards/index.js'
 import { parseSecuritySection, securityFeature, type SecurityConfig, type SecurityService } from '../../node/security/index.js'
 import type { EccoPeer } from '../../node/peer.js'
+import type { PeerConfig } from '../../node/config/schema.js'
 import type { PeerFeatureFactory } from '../../node/features.js'
 import type { Position } from '../../protocols/index.js'
 import { TestMesh } from '../helpers/mesh.js'
@@ -37,6 +38,8 @@ export interface SecurePeerOptions {
   discoveryIntervalMs?: number
   /** more parsed feature sections (pipelines, checkpoints, nimbus) */
   sections?: Record<string, unknown>
+  /** more peer config fields (sensors, radios, capacity for a pipelines roadside) */
+  config?: Partial<PeerConfig>
 }
 
 export class SecureMesh {
@@ -68,7 +71,7 @@ export class SecureMesh {
       ...(o.bootstrap === undefined ? {} : { bootstrap: o.bootstrap }),
       ...(o.heartbeatMs === undefined ? {} : { heartbeatMs: o.heartbeatMs }),
       features: o.features ?? [securityFeature, hazardsFeature],
-      config: { sections, discoveryIntervalMs: o.discoveryIntervalMs ?? 5000, listen: [`/ip4/${o.host ?? '127.0.0.1'}/tcp/0`] }
+      config: { ...o.config, sections, discoveryIntervalMs: o.discoveryIntervalMs ?? 5000, listen: [`/ip4/${o.host ?? '127.0.0.1'}/tcp/0`] }
     })
     return peer
   }
