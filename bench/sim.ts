@@ -180,8 +180,10 @@ async function step (peers: number, baseline: number): Promise<StepResult> {
       if (e.type === 'phase' && e.phase === 'stopping') {
         running = false
         loop.disable()
-        if (steady !== undefined) steadyCpu = process.cpuUsage(steady.cpu)
-        if (steady !== undefined) steadyMs = performance.now() - steady.at
+        if (steady !== undefined) {
+          steadyCpu = process.cpuUsage(steady.cpu)
+          steadyMs = performance.now() - steady.at
+        }
         if (PROFILE_DIR !== undefined) profiled = profiler.stop(join(PROFILE_DIR, `sim-${peers}.cpuprofile`))
       }
     }
@@ -223,7 +225,7 @@ async function main (): Promise<void> {
   for (const n of STEPS) {
     const r = await step(n, baseline)
     steps.push(r)
-    process.stdout.write(`${String(n).padStart(4)} peers: ${r.ok ? 'ok  ' : 'FAIL'} probe median RTT ${r.probe.medianRttMs.toFixed(2)} ms (${r.probe.medianErrorPct.toFixed(1)}%), chunks on time ${(100 * r.emulator.withinTolerance).toFixed(1)}%, lateness p99 ${r.emulator.latenessP99Ms.toFixed(1)} ms, loop p99 ${r.eventLoop.p99Ms.toFixed(1)} ms, cpu ${r.cpuPercent.toFixed(0)}% (steady ${r.steadyCpuPercent?.toFixed(0) ?? "-"}%), rss ${r.rssMb.toFixed(0)} MB\n`)
+    process.stdout.write(`${String(n).padStart(4)} peers: ${r.ok ? 'ok  ' : 'FAIL'} probe median RTT ${r.probe.medianRttMs.toFixed(2)} ms (${r.probe.medianErrorPct.toFixed(1)}%), chunks on time ${(100 * r.emulator.withinTolerance).toFixed(1)}%, lateness p99 ${r.emulator.latenessP99Ms.toFixed(1)} ms, loop p99 ${r.eventLoop.p99Ms.toFixed(1)} ms, cpu ${r.cpuPercent.toFixed(0)}% (steady ${r.steadyCpuPercent?.toFixed(0) ?? '-'}%), rss ${r.rssMb.toFixed(0)} MB\n`)
     if (!r.ok) break
   }
   const passing = steps.filter(s => s.ok).map(s => s.peers)

@@ -102,8 +102,8 @@ export class StageInstance {
   private readonly fired = new Set<bigint>()
   /** keys handed to this instance (a scan and a live delivery may race) */
   private readonly delivered = new Set<string>()
+  /** the next tick, while ticking */
   private timer?: ReturnType<typeof setTimeout>
-  private ticking = false
   private lastRun = -1n
   private stopped = false
   invocations = 0
@@ -149,8 +149,7 @@ export class StageInstance {
    * an interval for the replica whose timer happened to start last.
    */
   startTicking (intervalMs: number): void {
-    if (this.stage.role !== Role.ROLE_START || this.stage.input?.source !== InputSource.INPUT_SENSORS || intervalMs <= 0 || this.ticking) return
-    this.ticking = true
+    if (this.stage.role !== Role.ROLE_START || this.stage.input?.source !== InputSource.INPUT_SENSORS || intervalMs <= 0 || this.timer !== undefined) return
     const issued = Number(this.host.descriptor.issuedAtMs)
     const tick = (): void => {
       const run = BigInt(Math.floor((Date.now() - issued) / intervalMs))
@@ -163,8 +162,8 @@ export class StageInstance {
         this.enqueue(async () => { await this.invoke(slotRun, new Uint8Array(0), [], emptyTrace(Date.now()), false, false, 0) })
       }
     }
+    // stopTicking clears the pending timer, so a tick that runs always schedules the next
     const next = (): void => {
-      if (!this.ticking) return
       const boundary = issued + (Math.floor((Date.now() - issued) / intervalMs) + 1) * intervalMs
       this.timer = setTimeout(() => { tick(); next() }, Math.max(0, boundary - Date.now()) + TICK_SLACK_MS)
       this.timer.unref?.()
@@ -174,7 +173,6 @@ export class StageInstance {
   }
 
   stopTicking (): void {
-    this.ticking = false
     clearTimeout(this.timer)
     this.timer = undefined
   }

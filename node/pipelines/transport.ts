@@ -41,6 +41,8 @@ export interface TransportStats {
   streamsOpened: number
   /** bundle streams peers opened to us */
   streamsServed: number
+  /** of those, the ones still being answered (gauge) */
+  streamsServing: number
   /** served streams ended for bringing no frame within idleTimeoutMs */
   idleTimeouts: number
   /** served streams ended for breaking a limit (oversized or truncated frame, unread acks) */
@@ -48,7 +50,7 @@ export interface TransportStats {
 }
 
 export class BundleTransport {
-  readonly stats: TransportStats = { bundlesIn: 0, bundlesOut: 0, duplicates: 0, rejected: 0, invalid: 0, sendFailures: 0, streamsOpened: 0, streamsServed: 0, idleTimeouts: 0, violations: 0 }
+  readonly stats: TransportStats = { bundlesIn: 0, bundlesOut: 0, duplicates: 0, rejected: 0, invalid: 0, sendFailures: 0, streamsOpened: 0, streamsServed: 0, streamsServing: 0, idleTimeouts: 0, violations: 0 }
   private readonly pumping = new Set<string>()
   private readonly again = new Set<string>()
   private readonly shutdown = new AbortController()
@@ -77,13 +79,14 @@ export class BundleTransport {
   async start (): Promise<void> {
     await this.peer.libp2p.handle(BUNDLE_PROTOCOL, ({ stream }) => {
       this.stats.streamsServed++
+      this.stats.streamsServing++
       serveBundles(stream, async (b, raw) => await this.inbound(b, raw), {
         idleTimeoutMs: this.idleTimeoutMs,
         signal: this.shutdown.signal,
         onInvalid: () => { this.stats.invalid++ },
         onTimeout: () => { this.stats.idleTimeouts++ },
         onViolation: () => { this.stats.violations++ }
-      }).catch(() => {})
+      }).catch(() => {}).finally(() => { this.stats.streamsServing-- })
     }, { maxInboundStreams: this.maxInboundStreams, maxOutboundStreams: this.maxOutboundStreams })
     for (const t of await this.queues.targets()) this.kick(t)
   }

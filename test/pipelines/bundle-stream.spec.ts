@@ -140,9 +140,12 @@ describe('bundle streams (/ecco/bundle/1.1.0)', () => {
   })
 
   it('drops and counts hostile input: a frame that is no Bundle, an oversized frame, silent and surplus streams', async () => {
-    const e = await add('e', 60, undefined, { idleTimeoutMs: 500, maxInboundStreams: 2 })
+    // idle timeout long enough that the surplus stream is negotiated while both silent ones still stand
+    const e = await add('e', 60, undefined, { idleTimeoutMs: 2000, maxInboundStreams: 2 })
     const f = await mesh.add({ name: 'f', position: { lat: POS.lat, lon: POS.lon + 70 / 74_000 }, bootstrap: [mesh.addrOf(e.peer)], features: [] })
-    const open = async (): Promise<Stream> => await f.libp2p.dialProtocol(e.peer.peerId, BUNDLE_PROTOCOL)
+    // every stream on one connection: the stream limit is per connection, and discovery may open a second one
+    const conn = await f.libp2p.dial(e.peer.peerId)
+    const open = async (): Promise<Stream> => await conn.newStream(BUNDLE_PROTOCOL)
     const endOf = async (s: Stream): Promise<void> => { try { for await (const _ of s.source) { /* drain */ } } catch { /* reset */ } }
 
     // garbage, then a good bundle on the same stream: the first is refused, the stream goes on
@@ -177,6 +180,8 @@ describe('bundle streams (/ecco/bundle/1.1.0)', () => {
     const bundleStreamsOn = (p: EccoPeer, remote: EccoPeer): boolean => p.libp2p.getConnections(remote.peerId).some((c) => c.streams.some((x) => x.protocol === BUNDLE_PROTOCOL))
     const anyBundleStream = (): boolean => bundleStreamsOn(e.peer, f) || bundleStreamsOn(f, e.peer)
     await waitFor(() => !anyBundleStream(), { timeoutMs: 10_000, message: 'earlier streams still on the connection' })
+    // and every earlier stream's answering loop done (one still waiting could end by an idle timeout below)
+    await waitFor(() => e.transport.stats.streamsServing === 0, { timeoutMs: 10_000, message: () => `${e.transport.stats.streamsServing} earlier streams still answered` })
     // counted from here: on a loaded machine an earlier stream may end by its idle timeout too
     const idle0 = e.transport.stats.idleTimeouts
     const served0 = e.transport.stats.streamsServed
@@ -187,7 +192,7 @@ describe('bundle streams (/ecco/bundle/1.1.0)', () => {
     if (surplus !== undefined) await endOf(surplus)
     await Promise.all(ends)
     assert.ok(Date.now() - t0 >= 400, `silent streams ended after ${Date.now() - t0} ms, before the idle timeout`)
-    await waitFor(() => e.transport.stats.idleTimeouts - idle0 === 2, { timeoutMs: 5000, message: () => `idle timeouts since the silent streams opened: ${e.transport.stats.idleTimeouts - idle0}` })
+    await waitFor(() => e.transport.stats.idleTimeouts - idle0 === 2, { timeoutMs: 5000, message: () => `idle timeouts since the silent streams opened: ${e.transport.stats.idleTimeouts - idle0}, served ${e.transport.stats.streamsServed - served0}, surplus ${surplus === undefined ? "refused" : "opened"}` })
     assert.equal(e.transport.stats.streamsServed - served0, 2, 'the two silent streams were served; the surplus one never reached the handler')
   })
 })
