@@ -30,6 +30,7 @@ import { createBarePeerFactory, createLinkEmulator, createLinkProbe, runScenario
 import type { LinkEmulator, LinkProbe, Scenario, SimPeerFactory, SimResults } from '../sim-net/index.js'
 import { createSimPeerFactory } from '../node/sim/peer-factory.js'
 import { tuneHeapForPeers } from '../node/runtime.js'
+import type { PeerConfig } from '../node/config/schema.js'
 
 // the same process tuning as the bins: a bench process hosts peers
 tuneHeapForPeers()
@@ -38,9 +39,11 @@ const BARE = process.env.SIM_BENCH_FACTORY === 'bare'
 const FACTORY_NAME = BARE ? 'bare-libp2p (sim-net/testing calibration peers, not ecco-peer)' : 'ecco-peer (node/sim factory; no feature sections configured)'
 function peerFactory (): SimPeerFactory {
   // features stay off: each needs its own config section
-  return BARE ? createBarePeerFactory() : createSimPeerFactory()
+  return BARE ? createBarePeerFactory() : createSimPeerFactory({ config: PEER_CONFIG })
 }
 
+/** extra peer configuration for experiments, e.g. SIM_BENCH_PEER_CONFIG='{"beatFanout":3}' */
+const PEER_CONFIG = JSON.parse(process.env.SIM_BENCH_PEER_CONFIG ?? '{}') as Partial<PeerConfig>
 const LATENCY_MS = 10
 const CELL_PRECISION = Number(process.env.SIM_BENCH_CELL_PRECISION ?? 7)
 const TOLERANCE = 0.1
@@ -48,7 +51,7 @@ const STEPS = (process.env.SIM_BENCH_STEPS ?? '10,25,50,100,150,200,250').split(
 const SECONDS = Number(process.env.SIM_BENCH_SECONDS ?? 40)
 const WARMUP_S = Number(process.env.SIM_BENCH_WARMUP ?? 10)
 /** a folder: the measured window of each step is CPU-profiled into sim-<peers>.cpuprofile */
-const PROFILE_DIR = process.env.SIM_BENCH_PROFILE
+const PROFILE_DIR = process.env.SIM_BENCH_PROFILE === '' ? undefined : process.env.SIM_BENCH_PROFILE
 const profiler = createWindowProfiler()
 
 /** The inspector's sampling profiler over one window (no --cpu-prof: that covers start-up too). */
@@ -184,7 +187,8 @@ async function step (peers: number, baseline: number): Promise<StepResult> {
           steadyCpu = process.cpuUsage(steady.cpu)
           steadyMs = performance.now() - steady.at
         }
-        if (PROFILE_DIR !== undefined) profiled = profiler.stop(join(PROFILE_DIR, `sim-${peers}.cpuprofile`))
+        // (a step that ended inside its warm-up never started the profiler)
+        if (PROFILE_DIR !== undefined && steady !== undefined) profiled = profiler.stop(join(PROFILE_DIR, `sim-${peers}.cpuprofile`))
       }
     }
   })

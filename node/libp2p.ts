@@ -15,7 +15,7 @@ import { createLibp2p, type Libp2p } from 'libp2p'
 import type { ComponentLogger, ConnectionGater, PrivateKey, PubSub, Transport } from '@libp2p/interface'
 import type { GossipsubEvents } from '@chainsafe/libp2p-gossipsub'
 import {
-  antiEntropy, cellDiscovery, stateGossip, withoutSelfInRoutingTable,
+  antiEntropy, BEATS_PROTOCOL, cellDiscovery, stateGossip, withoutSelfInRoutingTable,
   type AntiEntropy, type CellDiscovery, type PeerStateInput, type Position, type ReplicatedMap, type StateGossip
 } from '../protocols/index.js'
 import { securityAssembly, type SecurityService } from './security/index.js'
@@ -48,6 +48,8 @@ export interface EccoLibp2pInit {
   discoveryIntervalMs: number
   /** neighbours also come from the registry (node/registry-neighbours.ts): DHT rounds can back off sooner */
   neighboursFromRegistry?: boolean
+  /** connection budget of discovery (protocols/discovery/budget.ts); 0 turns it off */
+  maxConnections?: number
   heartbeatMs: number
   goneAfterHeartbeats: number
   /** members only; vehicles send no beats */
@@ -156,7 +158,10 @@ export async function createEccoLibp2p (init: EccoLibp2pInit): Promise<EccoLibp2
         // Each round costs every peer near the keys DHT work; at 50 peers the
         // rounds were a fifth of an idle fleet's CPU.
         ...(init.neighboursFromRegistry === true ? { quietRoundMinMs: init.discoveryIntervalMs } : {}),
-        provide: !client
+        provide: !client,
+        ...(init.maxConnections === undefined ? {} : { maxConnections: init.maxConnections }),
+        // open on every connection of a member: they do not make one needed
+        idleProtocols: [DHT_PROTOCOL, BEATS_PROTOCOL]
       }),
       state: stateGossip({
         state: init.state,

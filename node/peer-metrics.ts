@@ -26,6 +26,10 @@ export function collectPeerMetrics (peer: EccoPeer, startedAt: number): MetricFa
     counter('ecco_dht_queries_total', 'DHT provide and find-providers queries started', discovery.stats.dhtQueries),
     counter('ecco_dht_query_errors_total', 'DHT queries that failed', discovery.stats.dhtQueryErrors),
     counter('ecco_discovery_rounds_total', 'Neighbour discovery rounds', discovery.stats.rounds),
+    counter('ecco_connections_pruned_total', 'Connections the budget closed: surplus ones nothing needed, and duplicates to one peer', [
+      { labels: { reason: 'budget' }, value: discovery.budgetStats?.pruned ?? 0 },
+      { labels: { reason: 'duplicate' }, value: discovery.budgetStats?.duplicates ?? 0 }
+    ]),
     counter('ecco_gossip_rounds_total', 'State gossip heartbeat rounds', state.stats.heartbeats),
     counter('ecco_beat_vectors_total', 'Beat vectors on the liveness streams', [
       { labels: { direction: 'in' }, value: state.stats.beats.vectorsIn },

@@ -276,6 +276,7 @@ export async function createEccoPeer (init: EccoPeerInit): Promise<EccoPeer> {
       cellPrecision: config.cellPrecision,
       discoveryIntervalMs: config.discoveryIntervalMs,
       neighboursFromRegistry: config.neighboursFromRegistry,
+      maxConnections: config.maxConnections,
       heartbeatMs: config.heartbeatMs,
       goneAfterHeartbeats: config.goneAfterHeartbeats,
       beatFanout: config.beatFanout,

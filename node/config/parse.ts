@@ -16,7 +16,7 @@ import {
 
 const TOP_FIELDS = [
   'name', 'position', 'tier', 'sensors', 'radios', 'capacity', 'listen', 'bootstrap', 'dataDir',
-  'logLevel', 'http', 'httpHost', 'heartbeatMs', 'goneAfterHeartbeats', 'beatFanout', 'cellPrecision', 'discoveryIntervalMs', 'neighboursFromRegistry'
+  'logLevel', 'http', 'httpHost', 'heartbeatMs', 'goneAfterHeartbeats', 'beatFanout', 'cellPrecision', 'discoveryIntervalMs', 'neighboursFromRegistry', 'maxConnections'
 ] as const
 
 function position (v: unknown, path: string): PeerConfig['position'] {
@@ -109,6 +109,7 @@ export function applyLayer (base: PeerConfig, layer: Obj, origin: string): PeerC
   if (L.cellPrecision !== undefined) c.cellPrecision = asNumber(L.cellPrecision, at('cellPrecision'), { min: 1, max: 9, integer: true })
   if (L.discoveryIntervalMs !== undefined) c.discoveryIntervalMs = asNumber(L.discoveryIntervalMs, at('discoveryIntervalMs'), { min: 100, max: 3_600_000, integer: true })
   if (L.neighboursFromRegistry !== undefined) c.neighboursFromRegistry = asBoolean(L.neighboursFromRegistry, at('neighboursFromRegistry'))
+  if (L.maxConnections !== undefined) c.maxConnections = asNumber(L.maxConnections, at('maxConnections'), { min: 0, max: 10_000, integer: true })
   return c
 }
 

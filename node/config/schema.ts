@@ -73,6 +73,11 @@ export interface PeerConfig {
   discoveryIntervalMs: number
   /** neighbours also learnt from the registry's cells, not only from DHT lookups */
   neighboursFromRegistry: boolean
+  /**
+   * connections past which the ones this peer dialled and nothing needs
+   * (not a near neighbour, not kept alive, no stream in use) are closed; 0: no budget
+   */
+  maxConnections: number
   /** parsed feature sections by YAML key (see sections.ts) */
   sections: Record<string, unknown>
 }
@@ -94,5 +99,6 @@ export const DEFAULT_CONFIG: Omit<PeerConfig, 'dataDir'> = {
   cellPrecision: 6,
   discoveryIntervalMs: 300_000,
   neighboursFromRegistry: true,
+  maxConnections: 32,
   sections: {}
 }

@@ -44,3 +44,15 @@ export const HELLO_RETRY_MIN_MS = 2_000
 export const HELLO_MAX_ATTEMPTS = 5
 export const HELLO_MAX_INBOUND_STREAMS = 4
 export const HELLO_MAX_OUTBOUND_STREAMS = 4
+/** @see {@link CellDiscoveryInit.maxConnections} */
+export const DEFAULT_MAX_CONNECTIONS = 32
+/** @see {@link CellDiscoveryInit.keepNeighbours} */
+export const DEFAULT_KEEP_NEIGHBOURS = 16
+/** how often the connection budget is checked */
+export const PRUNE_INTERVAL_MS = 10_000
+/** connections younger than this are never pruned */
+export const PRUNE_MIN_AGE_MS = 30_000
+/** streams that are open on every connection, so they do not make one needed */
+export const DEFAULT_IDLE_PROTOCOLS = [
+  '/ipfs/id/1.0.0', '/ipfs/id/push/1.0.0', '/ipfs/ping/1.0.0', '/meshsub/1.0.0', '/meshsub/1.1.0', '/meshsub/1.2.0', HELLO_PROTOCOL
+]

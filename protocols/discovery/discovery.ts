@@ -11,17 +11,18 @@
  * other, and its hello tells the other. Lookups cut short by a slow DHT do not
  * count towards backing off; failed provides and hellos are retried.
  */
-import { TypedEventEmitter, type ComponentLogger, type Connection, type ContentRouting, type IncomingStreamData, type Libp2pEvents, type Logger, type PeerId, type Startable, type TypedEventTarget } from '@libp2p/interface'
+import { TypedEventEmitter, type ComponentLogger, type Connection, type ContentRouting, type IncomingStreamData, type Libp2pEvents, type Logger, type PeerId, type PeerStore, type Startable, type TypedEventTarget } from '@libp2p/interface'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { anySignal } from 'any-signal'
 import { raceSignal } from 'race-signal'
-import { cellAndNeighbours, encodeGeohash, type Position } from '../geo/index.js'
+import { cellAndNeighbours, cellCentre, distanceMetres, encodeGeohash, type Position } from '../geo/index.js'
 import { InvalidMessageError } from '../wire/index.js'
+import { ConnectionBudget } from './budget.js'
 import { cellKey } from './cell-key.js'
 import {
   DEFAULT_CELL_PRECISION, DEFAULT_HELLO_TIMEOUT_MS, DEFAULT_INTERVAL_MS, DEFAULT_LOOKUP_CONCURRENCY, DEFAULT_LOOKUP_TIMEOUT_MS,
-  DEFAULT_MAX_NEIGHBOURS, DEFAULT_PROVIDE_TIMEOUT_MS, DEFAULT_REPROVIDE_MS, DEFAULT_ROUND_TIMEOUT_MS, FIRST_ROUND_DELAY_MS,
+  DEFAULT_IDLE_PROTOCOLS, DEFAULT_KEEP_NEIGHBOURS, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_NEIGHBOURS, DEFAULT_PROVIDE_TIMEOUT_MS, PRUNE_INTERVAL_MS, PRUNE_MIN_AGE_MS, DEFAULT_REPROVIDE_MS, DEFAULT_ROUND_TIMEOUT_MS, FIRST_ROUND_DELAY_MS,
   FULL_REPLICA_SET, HELLO_MAX_INBOUND_STREAMS, HELLO_MAX_OUTBOUND_STREAMS, HELLO_PROTOCOL, PROVIDE_RETRY_MAX_MS,
   PROVIDE_RETRY_MIN_MS, QUIET_ROUND_MIN_MS, REPROVIDE_ON_GROWTH_MIN_AGE_MS
 } from './constants.js'
@@ -35,6 +36,7 @@ export interface CellDiscoveryComponents {
   connectionManager: ConnectionManager
   events: TypedEventTarget<Libp2pEvents>
   registrar: Registrar
+  peerStore: PeerStore
   logger: ComponentLogger
 }
 
@@ -75,6 +77,8 @@ export class DefaultCellDiscovery extends TypedEventEmitter<DiscoveryEvents> imp
   private position: Position
   private readonly neighbours = new Map<string, Neighbour>()
   private readonly greeter: Greeter
+  private readonly budget?: ConnectionBudget
+  private readonly keepNeighbours: number
   private shutdown?: AbortController
   private timer?: ReturnType<typeof setTimeout>
   private round?: Promise<void>
@@ -118,7 +122,26 @@ export class DefaultCellDiscovery extends TypedEventEmitter<DiscoveryEvents> imp
       cell: () => this.cell,
       onAnswer: (peer, cell) => { this.heard(peer, cell) }
     })
+    this.keepNeighbours = init.keepNeighbours ?? DEFAULT_KEEP_NEIGHBOURS
+    const maxConnections = init.maxConnections ?? DEFAULT_MAX_CONNECTIONS
+    if (maxConnections > 0) {
+      this.budget = new ConnectionBudget(components, {
+        maxConnections,
+        intervalMs: PRUNE_INTERVAL_MS,
+        minAgeMs: PRUNE_MIN_AGE_MS,
+        idleProtocols: [...DEFAULT_IDLE_PROTOCOLS, ...(init.idleProtocols ?? [])],
+        protectedPeers: () => this.nearest()
+      })
+    }
   }
+
+  /** The neighbours a connection budget never closes: the nearest `keepNeighbours` by cell centre. */
+  private nearest (): Set<string> {
+    const at = (n: Neighbour): number => distanceMetres(this.position, cellCentre(n.cell))
+    return new Set([...this.neighbours.values()].sort((a, b) => at(a) - at(b)).slice(0, this.keepNeighbours).map((n) => n.peerId))
+  }
+
+  get budgetStats (): ConnectionBudget['stats'] | undefined { return this.budget?.stats }
 
   readonly [Symbol.toStringTag] = 'ecco/cell-discovery'
 
@@ -129,6 +152,7 @@ export class DefaultCellDiscovery extends TypedEventEmitter<DiscoveryEvents> imp
   async start (): Promise<void> {
     this.shutdown = new AbortController()
     this.greeter.start()
+    this.budget?.start()
     this.components.events.addEventListener('connection:open', this.onConnection)
     // only peers that provide a cell are found, so only they are greeted
     if (this.provide) {
@@ -145,6 +169,7 @@ export class DefaultCellDiscovery extends TypedEventEmitter<DiscoveryEvents> imp
 
   async stop (): Promise<void> {
     this.components.events.removeEventListener('connection:open', this.onConnection)
+    this.budget?.stop()
     if (this.provide) await this.components.registrar.unhandle(HELLO_PROTOCOL)
     this.shutdown?.abort()
     this.shutdown = undefined

@@ -19,6 +19,7 @@ import type { PeerId, TypedEventTarget } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Position } from '../geo/index.js'
 import { DefaultCellDiscovery, type CellDiscoveryComponents } from './discovery.js'
+import type { ConnectionBudgetStats } from './budget.js'
 
 export interface CellDiscoveryInit {
   position: Position
@@ -74,6 +75,23 @@ export interface CellDiscoveryInit {
   /** @default 64 */
   maxNeighbours?: number
   /**
+   * Connections past which the ones this peer dialled and nothing needs are
+   * closed (budget.ts); 0 turns the budget off.
+   * @default 32
+   */
+  maxConnections?: number
+  /**
+   * Nearest neighbours whose connections the budget never closes.
+   * @default 16
+   */
+  keepNeighbours?: number
+  /**
+   * Protocols of long-lived streams that do not make a connection needed,
+   * besides identify, ping, gossipsub and hello (e.g. the DHT, beats).
+   * @default []
+   */
+  idleProtocols?: string[]
+  /**
    * Provide our own cell and greet the neighbours we find. Vehicles look up
    * cells but never provide one.
    * @default true
@@ -127,6 +145,8 @@ export interface CellDiscovery extends TypedEventTarget<DiscoveryEvents> {
    * true when it is (now) a neighbour.
    */
   learn: (peerId: PeerId, cell: string, multiaddrs?: Multiaddr[]) => boolean
+  /** what the connection budget closed; undefined when it is off */
+  readonly budgetStats: ConnectionBudgetStats | undefined
 }
 
 export function cellDiscovery (init: CellDiscoveryInit): (components: CellDiscoveryComponents) => CellDiscovery {
@@ -134,7 +154,8 @@ export function cellDiscovery (init: CellDiscoveryInit): (components: CellDiscov
 }
 
 export { cellKey } from './cell-key.js'
+export { ConnectionBudget, type ConnectionBudgetComponents, type ConnectionBudgetInit } from './budget.js'
 export { withoutSelfInRoutingTable } from './self-guard.js'
 export { Hello, decodeHello } from './hello.js'
 export { HELLO_PROTOCOL } from './constants.js'
-export type { CellDiscoveryComponents }
+export type { CellDiscoveryComponents, ConnectionBudgetStats }

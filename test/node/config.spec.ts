@@ -22,6 +22,7 @@ describe('peer config', () => {
       'radios: [its-g5, { type: lte-v2x, rangeM: 800 }]',
       'capacity: { cpuCores: 8, memoryMb: 16384, accelerator: tpu, maxEdgeFunctions: 32 }',
       'heartbeatMs: 250',
+      'maxConnections: 48',
       'http: 9100'
     ].join('\n'), 'peer.yaml'), 'peer.yaml')
     assert.equal(c.name, 'gantry-3')
@@ -30,6 +31,7 @@ describe('peer config', () => {
     assert.deepEqual(c.radios[1], { type: 'lte-v2x', rangeM: 800 })
     assert.equal(c.capacity.accelerator, 'tpu')
     assert.equal(c.httpPort, 9100)
+    assert.equal(c.maxConnections, 48)
   })
 
   it('names the bad field', () => {
@@ -40,6 +42,7 @@ describe('peer config', () => {
     reject('radios: [{ type: wifi, rangeM: -1 }]', /radios\[0\]\.rangeM: must be >= 0/)
     reject('capacity: { memoryMb: lots }', /capacity\.memoryMb: must be a number/)
     reject('listen: [not-a-multiaddr]', /listen\[0\]: not a valid multiaddr/)
+    reject('maxConnections: -1', /maxConnections: must be >= 0/)
     reject('colour: red', /colour: unknown field/)
     reject('position: [1, 2', /invalid YAML/)
   })

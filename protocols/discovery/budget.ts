@@ -1,0 +1,134 @@
+/**
+ * A connection budget. Every DHT walk (a cell lookup, a provide, kad-dht's
+ * own refreshes) dials the peers closest to its key and libp2p never closes
+ * them, so within minutes a roadside peer holds a connection to nearly every
+ * other: 50 peers in a city grid formed a full mesh. Each connection costs a
+ * beats stream, pings and its share of every heartbeat's vectors, so an idle
+ * peer's CPU grew with the fleet.
+ *
+ * Past `maxConnections`, connections this peer dialled that nothing needs are
+ * closed, newest first (the oldest are the stable long links that keep the
+ * mesh's diameter small). Needed: the nearest neighbours, peers tagged
+ * keep-alive (kad-dht's closest peers, bootstrap peers: libp2p redials those,
+ * so closing them would only churn), and connections carrying a stream other
+ * than the always-open ones (identify, ping, beats, the DHT, gossipsub). Only
+ * outbound connections are pruned: the dialler decides, so two peers never
+ * close the same link from both ends; of two connections between one pair, the
+ * lower PeerId closes the one it dialled.
+ */
+import { KEEP_ALIVE, type ComponentLogger, type Connection, type Logger, type PeerId, type PeerStore } from '@libp2p/interface'
+import type { ConnectionManager } from '@libp2p/interface-internal'
+
+export interface ConnectionBudgetComponents {
+  peerId: PeerId
+  connectionManager: Pick<ConnectionManager, 'getConnections'>
+  peerStore: Pick<PeerStore, 'get'>
+  logger: ComponentLogger
+}
+
+export interface ConnectionBudgetInit {
+  maxConnections: number
+  intervalMs: number
+  /** a connection younger than this is left alone (a dial's first streams are still coming) */
+  minAgeMs: number
+  /** protocols whose open streams do not make a connection needed */
+  idleProtocols: readonly string[]
+  /** peers that must stay connected: the nearest neighbours */
+  protectedPeers: () => ReadonlySet<string>
+}
+
+export interface ConnectionBudgetStats {
+  /** connections closed because the budget was exceeded */
+  pruned: number
+  /** duplicate connections to one peer closed */
+  duplicates: number
+}
+
+export class ConnectionBudget {
+  private readonly components: ConnectionBudgetComponents
+  private readonly init: ConnectionBudgetInit
+  private readonly log: Logger
+  private readonly idle: Set<string>
+  private timer?: ReturnType<typeof setInterval>
+  private pruning = false
+  readonly stats: ConnectionBudgetStats = { pruned: 0, duplicates: 0 }
+
+  constructor (components: ConnectionBudgetComponents, init: ConnectionBudgetInit) {
+    this.components = components
+    this.init = init
+    this.idle = new Set(init.idleProtocols)
+    this.log = components.logger.forComponent('ecco:discovery:budget')
+  }
+
+  start (): void {
+    this.timer = setInterval(() => { void this.prune() }, this.init.intervalMs)
+  }
+
+  stop (): void {
+    clearInterval(this.timer)
+  }
+
+  /** One pass: duplicates first, then the newest unneeded outbound connections past the budget. */
+  async prune (): Promise<number> {
+    if (this.pruning) return 0
+    this.pruning = true
+    try {
+      const now = Date.now()
+      const all = this.components.connectionManager.getConnections().filter((c) => c.status === 'open')
+      const closing = new Set<Connection>(this.duplicates(all, now))
+      this.stats.duplicates += closing.size
+      let surplus = all.length - closing.size - this.init.maxConnections
+      if (surplus > 0) {
+        const keep = this.init.protectedPeers()
+        const candidates = all
+          .filter((c) => !closing.has(c) && c.direction === 'outbound' && now - c.timeline.open >= this.init.minAgeMs && !keep.has(c.remotePeer.toString()) && this.unused(c))
+          .sort((a, b) => b.timeline.open - a.timeline.open)
+        for (const c of candidates) {
+          if (surplus <= 0) break
+          if (await this.keptAlive(c.remotePeer)) continue
+          closing.add(c)
+          this.stats.pruned++
+          surplus--
+        }
+      }
+      await Promise.all([...closing].map(async (c) => {
+        this.log('closing connection %s to %p', c.id, c.remotePeer)
+        try { await c.close({ signal: AbortSignal.timeout(1000) }) } catch (err) { c.abort(err as Error) }
+      }))
+      return closing.size
+    } finally {
+      this.pruning = false
+    }
+  }
+
+  /** Our newer outbound connections to a peer we also reach another way, when our PeerId is the lower. */
+  private duplicates (all: Connection[], now: number): Connection[] {
+    const self = this.components.peerId.toString()
+    const byPeer = new Map<string, Connection[]>()
+    for (const c of all) {
+      const k = c.remotePeer.toString()
+      byPeer.set(k, [...(byPeer.get(k) ?? []), c])
+    }
+    const out: Connection[] = []
+    for (const [peer, conns] of byPeer) {
+      if (conns.length < 2 || self > peer) continue
+      const oldest = conns.reduce((a, b) => (a.timeline.open <= b.timeline.open ? a : b))
+      for (const c of conns) if (c !== oldest && c.direction === 'outbound' && now - c.timeline.open >= this.init.minAgeMs && this.unused(c)) out.push(c)
+    }
+    return out
+  }
+
+  private unused (c: Connection): boolean {
+    return c.streams.every((s) => s.protocol === undefined || this.idle.has(s.protocol))
+  }
+
+  private async keptAlive (peer: PeerId): Promise<boolean> {
+    try {
+      const p = await this.components.peerStore.get(peer)
+      for (const name of p.tags.keys()) if (name.startsWith(KEEP_ALIVE)) return true
+      return false
+    } catch {
+      return false
+    }
+  }
+}
