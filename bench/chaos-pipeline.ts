@@ -43,11 +43,13 @@ export function pipelineLayout (n: number): PipelineLayout {
   return { boundary: b, stretch, sensors: [b - 2, b - 1, b, b + 1], icy: [b - 2, b - 1, b, b + 1], workers: [b - 1, b - 4], itsG5: [b - 3, b - 5, b - 6] }
 }
 
-/** A bundle as the accounting names it: its key and the follower slot it was for. */
-const idOf = (key: string, slot: number): string => `${key}#${slot}`
+/** A bundle as the accounting names it: its key and the follower slot it was for (keys name their slot since bundles carry it). */
+const idOf = (key: string, slot: number): string => key.endsWith(`#${slot}`) ? key : `${key}#${slot}`
 const runOf = (id: string): bigint => BigInt(id.split('/')[1])
 interface Use { lamp: number, outcome: PipelineStepEvent['outcome'] }
 interface Output { slot: number, run: bigint, seq: number, lamp: number, at: number }
+/** why the settle ended: every bundle accounted for, no progress for the stall time, nothing left queued, or the hard maximum */
+export type SettleEnd = 'quiescent' | 'stalled' | 'in no live queue' | 'max'
 interface Move { stage: string, from: number, to: number, at: number, why: 'host killed' | 'host cut off' | 'handback' }
 
 export class ChaosPipeline {
@@ -57,6 +59,10 @@ export class ChaosPipeline {
   private readonly emitted = new Map<string, number>()
   private readonly uses = new Map<string, Use[]>()
   private readonly late = new Set<string>()
+  /** bundles a peer that did not host their slot handed on to the slot's host (key -> hops) */
+  private readonly handedOn = new Map<string, number>()
+  /** the last pipeline event (step, discard, hand-on) anywhere: the road is still moving bundles */
+  private activityAt = Date.now()
   private readonly started = new Set<bigint>()
   private readonly finales = new Map<bigint, { slots: Set<number>, partial: boolean, degraded: boolean, failed: boolean }>()
   private readonly outputs: Output[] = []
@@ -104,7 +110,12 @@ export class ChaosPipeline {
     if (this.layout.sensors.includes(i)) this.weather(i, this.layout.icy.includes(i))
     const f = pipelinesOf(peer)
     f.addEventListener('pipeline:step', (e) => { this.onStep(i, e.detail) })
-    f.addEventListener('pipeline:discarded', (e) => { for (const k of e.detail.keys) this.late.add(idOf(k, e.detail.slot)) })
+    f.addEventListener('pipeline:discarded', (e) => { this.activityAt = Date.now(); for (const k of e.detail.keys) this.late.add(idOf(k, e.detail.slot)) })
+    f.addEventListener('pipeline:forwarded', (e) => {
+      if (e.detail.pipelineId !== PIPELINE_ID) return
+      this.activityAt = Date.now()
+      for (const k of e.detail.keys) this.handedOn.set(k, (this.handedOn.get(k) ?? 0) + 1)
+    })
     f.addEventListener('pipeline:output', (e) => {
       if (e.detail.pipelineId === PIPELINE_ID && e.detail.stage === STATEFUL) this.outputs.push({ slot: e.detail.slot, run: e.detail.run, seq: decodeHazard(e.detail.bytes).actionSeq, lamp: i, at: Date.now() })
     })
@@ -126,6 +137,7 @@ export class ChaosPipeline {
 
   private onStep (i: number, s: PipelineStepEvent): void {
     if (s.pipelineId !== PIPELINE_ID) return
+    this.activityAt = Date.now()
     if (s.stage === 'detect' && s.outcome !== 'failed') this.started.add(s.run)
     if (s.stage === STATEFUL) this.finale(s.run).slots.add(s.slot)
     const ran = this.stepped.get(`${s.stage}.${s.slot}`) ?? []
@@ -240,28 +252,45 @@ export class ChaosPipeline {
   }
 
   /**
-   * Stops the detectors (no new runs) and waits until every emitted bundle was consumed or
-   * dropped as late: while the count keeps falling (a loaded process is slow, not stuck),
-   * up to `maxMs`; it gives up after `stallMs` without progress.
+   * Stops the detectors (no new runs) and waits for run-level quiescence: every emitted bundle
+   * consumed or dropped as late. It goes on while bundles are demonstrably in flight with
+   * progress (the unaccounted count falls, or a step, discard or hand-on happens anywhere),
+   * stops after `stallMs` without any, early once none of the unaccounted bundles sits in a
+   * live peer's queue (nothing left that could arrive), and at `maxMs` in any case.
    */
-  async settle (stallMs: number, maxMs: number): Promise<number> {
-    for (const p of this.live()) for (const inst of pipelinesOf(p).runners.get(PIPELINE_ID)?.instances.values() ?? []) if (inst.stage.name === 'detect') inst.stopTicking()
+  async settle (stallMs: number, maxMs: number): Promise<{ ms: number, end: SettleEnd, left: number }> {
+    // a re-placement starts a new detector instance ticking: stopped again on every poll, or new runs keep the road busy
+    const quiet = (): void => { for (const p of this.live()) for (const inst of pipelinesOf(p).runners.get(PIPELINE_ID)?.instances.values() ?? []) if (inst.stage.name === 'detect') inst.stopTicking() }
+    quiet()
     const t0 = Date.now()
     let left = Infinity
     let progressAt = t0
-    await waitFor(() => {
-      const n = this.unaccounted().length
-      if (n < left) { left = n; progressAt = Date.now() }
-      return n === 0 || Date.now() - progressAt > stallMs
+    let lookedAt = t0
+    let end: SettleEnd = 'max'
+    await waitFor(async () => {
+      quiet()
+      const ids = this.unaccounted()
+      const now = Date.now()
+      if (ids.length < left) { left = ids.length; progressAt = now }
+      progressAt = Math.max(progressAt, this.activityAt)
+      if (ids.length === 0) { end = 'quiescent'; return true }
+      if (now - progressAt > stallMs) { end = 'stalled'; return true }
+      // every few seconds without progress: is anything still queued anywhere?
+      if (now - progressAt > 5000 && now - lookedAt > 5000) {
+        lookedAt = now
+        const where = await this.whereIs(ids)
+        if (ids.every((id) => !where.has(id))) { end = 'in no live queue'; return true }
+      }
+      return false
     }, { timeoutMs: maxMs, intervalMs: 500, message: '' }).catch(() => {})
     this.collect()
-    return Date.now() - t0
+    return { ms: Date.now() - t0, end, left: Math.max(0, left === Infinity ? 0 : left) }
   }
 
-  /** Where an unaccounted bundle is now: a live peer's outbound or inbound queue, or nowhere. */
+  /** Where an unaccounted bundle is now: a live peer's outbound or inbound queue, or nowhere (by id: key and slot). */
   private async whereIs (ids: string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>()
-    const keys = new Set(ids.map((id) => id.slice(0, id.lastIndexOf('#'))))
+    const keys = new Set(ids)
     for (const p of this.live()) {
       const q = pipelinesOf(p).queues
       const lamp = `lamp-${this.lampOf.get(p.peerId.toString()) ?? '?'}`
@@ -313,10 +342,12 @@ export class ChaosPipeline {
         duplicatedTarget: 0,
         reexecutedBySubstitute: reexecuted.length,
         consumedNeverEmitted: unmatched,
-        lostDetail: lostIds.slice(0, DETAIL).map((id) => `${id}: from lamp-${this.emitted.get(id) ?? '?'}, ${where.get(id.slice(0, id.lastIndexOf('#'))) ?? 'in no live queue'}`),
+        handedOn: this.handedOn.size,
+        handedOnMoreThanOnce: [...this.handedOn.values()].filter((n) => n > 1).length,
+        lostDetail: lostIds.slice(0, DETAIL).map((id) => `${id}: from lamp-${this.emitted.get(id) ?? '?'}, ${where.get(id) ?? 'in no live queue'}${this.handedOn.has(id) ? `, handed on ${this.handedOn.get(id) ?? 0}x` : ''}`),
         duplicatedDetail: dupIds.slice(0, DETAIL).map(([id, u]) => `${id}: ${u.map((x) => `${x.outcome}@lamp-${x.lamp}`).join(', ')}`),
         reexecutedDetail: reexecuted.slice(0, DETAIL).map(([id, u]) => `${id}: ${u.map((x) => `lamp-${x.lamp}`).join(', ')}`),
-        definitions: 'a bundle is (key, follower slot); lost: emitted (its step committed) and never consumed by an EF of that slot nor dropped as late after its join fired, after the source stopped and the road settled (every killed lamppost restarted from its data dir, so every queue survived); duplicated: applied (or failed) twice by one EF, i.e. by a stateless slot on the same host, or by a stateful slot on any host (its state is one EF wherever it runs); reexecutedBySubstitute: a stateless slot\'s bundle applied again by the host that took the slot over (upstream resends what it retained; the outputs carry the same keys and are dropped downstream by key, so they count once above); replayedFromState: answered from the stateful stage\'s ledger without running the EF'
+        definitions: 'a bundle is (key, follower slot); handedOn: bundles a peer that did not host their slot in its settled placement passed on to the slot\'s host (senders\' views disagreed or the slot moved); lost: emitted (its step committed) and never consumed by an EF of that slot nor dropped as late after its join fired, after the source stopped and the road settled (every killed lamppost restarted from its data dir, so every queue survived); duplicated: applied (or failed) twice by one EF, i.e. by a stateless slot on the same host, or by a stateful slot on any host (its state is one EF wherever it runs); reexecutedBySubstitute: a stateless slot\'s bundle applied again by the host that took the slot over (upstream resends what it retained; the outputs carry the same keys and are dropped downstream by key, so they count once above); replayedFromState: answered from the stateful stage\'s ledger without running the EF'
       },
       statefulOutputs: stateful.section,
       failovers: {
@@ -328,6 +359,7 @@ export class ChaosPipeline {
         definitions: 'a move is a change of the host most live stretch peers place a stage slot on; a failover is a move whose last host was killed or cut off (handback: it came back); ran there: the new host ran the slot\'s steps (for the stateful stage: attached to the replicated state and went on)'
       },
       warnings: { originatedByBroadcasters: this.warningKeys.size },
+      finalViews: this.views(),
       recentFailures: this.live().flatMap((p) => (pipelinesOf(p).status(PIPELINE_ID)?.recentFailures ?? []).slice(-3).map((f) => `lamp-${this.lampOf.get(p.peerId.toString()) ?? '?'} ${f}`)),
       notCovered: 'the stateful stage\'s candidate hosts are all on one side of the partition: a cut leaving a candidate host and a replica holder on each side would let both sides carry on the action sequence (replicas are re-chosen among live peers, quorum 1 of 2); not exercised here'
     }
@@ -339,6 +371,18 @@ export class ChaosPipeline {
     if (stateful.outputs === 0) failures.push('the stateful stage emitted nothing')
     if (statefulServed === 0) failures.push('no failover of the stateful stage served by a substitute')
     return { section, failures }
+  }
+
+  /** Each live stretch lamp's own placement at the end, and the peers it holds gone: where views still disagree. */
+  private views (): Record<string, string> {
+    const name = (id: string): string => id === '' ? '-' : `lamp-${this.lampOf.get(id) ?? id.slice(-6)}`
+    return Object.fromEntries(this.live().map((p) => {
+      const f = pipelinesOf(p)
+      const st = f.status(PIPELINE_ID)
+      const slots = (st?.placement ?? []).map((x) => `${x.stage}.${x.slot}@${name(x.peer)}`).join(' ')
+      const t = f.transport.stats
+      return [name(p.peerId.toString()), `${slots}; gone: ${[...f.goneSet].map(name).join(',') || '-'}; bundles in ${t.bundlesIn} out ${t.bundlesOut} handed on ${t.bundlesForwarded} send failures ${t.sendFailures} duplicates ${t.duplicates}`]
+    }))
   }
 
   /** What happened to the bundles of a run that never reached a broadcaster. */

@@ -48,7 +48,10 @@ const DELIVERY_WINDOW_MS = 10_000
 const FLOOD_MESSAGES = 3000
 /** registry: a peer silent for 3 heartbeats is gone; a host down longer than this fails over */
 const GONE_MS = 3 * HEARTBEAT_MS
-/** after the source stops, every pipeline bundle must be consumed (or dropped as late): waited for while it progresses */
+/**
+ * after the source stops, every pipeline bundle must be consumed (or dropped as late): waited for
+ * while bundles are in flight with progress (steps, hand-ons, the count falling), up to the maximum
+ */
 const SETTLE_STALL_MS = 30_000
 const SETTLE_MAX_MS = 300_000
 const at = (i: number): Position => offsetMetres(ORIGIN, 0, i * SPACING_M)
@@ -82,10 +85,44 @@ const hostileIds = new Set<string>()
 let hostileAccepted = 0
 const hostileAcceptedDetail: string[] = []
 const vehicleShown = new Map<string, number>()
+/**
+ * gossip messages from honest lampposts that a validator answered Reject (a gossipsub penalty),
+ * by topic family and reason (the guard's, or the hazard inbox's for hazard topics)
+ */
+const honestRejects: Record<string, number> = {}
+const hostileRejects: Record<string, number> = {}
+/** the state topic's validator refusals, by originator (honest lamppost, hostile, other) and reason */
+const stateInvalid: Record<string, number> = {}
+const topicFamily = (topic: string): string => topic.split('/').slice(0, 3).join('/')
 const fault = (k: string, n = 1): void => { faults[k] = (faults[k] ?? 0) + n }
 const sent = (k: string, n = 1): void => { hostileSent[k] = (hostileSent[k] ?? 0) + n }
 
 function watch (i: number, peer: EccoPeer): void {
+  const guard = securityOf(peer).guard
+  let validatorRejects = guard.stats.rejected['topic-validator'] ?? 0
+  const honest = (from: string): boolean => !hostileIds.has(from) && incarnations.some((p) => p.peerId.toString() === from)
+  securityOf(peer).addEventListener('message:refused', (e) => {
+    const { reason, topic, from } = e.detail
+    // the guard counts the verdict before it reports it: a rise in its reject count means Reject, not Ignore
+    const now = guard.stats.rejected['topic-validator'] ?? 0
+    const rejected = reason !== 'topic-validator' || now > validatorRejects
+    validatorRejects = now
+    if (!rejected || ['rate-limited', 'unknown-originator'].includes(reason)) return
+    const k = `${topicFamily(topic)} ${reason}`
+    const tally = honest(from) ? honestRejects : hostileRejects
+    tally[k] = (tally[k] ?? 0) + 1
+  })
+  // why the registry's validator refused a state message, by whether its originator is honest
+  peer.libp2p.services.state.addEventListener('message:invalid', (e) => {
+    const who = e.detail.from !== undefined && honest(e.detail.from) ? 'honest' : e.detail.from !== undefined && hostileIds.has(e.detail.from) ? 'hostile' : 'other'
+    const k = `${who} origin: ${e.detail.reason.replace(/12D3Koo\w+/g, '<peer>').replace(/\d+/g, 'N').slice(0, 120)}`
+    stateInvalid[k] = (stateInvalid[k] ?? 0) + 1
+  })
+  getHazards(peer)?.inbox.addEventListener('warning:rejected', (e) => {
+    if (!honest(e.detail.from) || ['warning-expired', 'replay'].includes(e.detail.reason)) return
+    const k = `${topicFamily(e.detail.topic)} inbox:${e.detail.reason}`
+    honestRejects[k] = (honestRejects[k] ?? 0) + 1
+  })
   getHazards(peer)?.inbox.addEventListener('warning', (e) => {
     const byLamp = deliveries.get(e.detail.key) ?? new Map<number, number>()
     if (!byLamp.has(i)) byLamp.set(i, Date.now())
@@ -294,7 +331,8 @@ try {
   await Promise.allSettled(chaos)
   process.stderr.write('chaos: faults done, settling\n')
   await sleep(DELIVERY_WINDOW_MS)
-  const settleMs = await pipe.settle(SETTLE_STALL_MS, SETTLE_MAX_MS)
+  const settled = await pipe.settle(SETTLE_STALL_MS, SETTLE_MAX_MS)
+  process.stderr.write(`chaos: settled in ${settled.ms} ms (${settled.end}, ${settled.left} unaccounted)\n`)
   clearInterval(memTimer)
 
   // delivered / expected, per genuine warning and lamppost
@@ -328,8 +366,23 @@ try {
   }
   const mb = (b: number): number => Math.round(b / 2 ** 20 * 10) / 10
   // an honest lamppost's view of its honest neighbours: none should be penalised
-  const honestScores = live.flatMap((p) => p.libp2p.getPeers().filter((q) => !hostileIds.has(q.toString()) && live.some((x) => x.peerId.equals(q)))
-    .map((q) => (p.libp2p.services.pubsub as unknown as { getScore: (id: string) => number }).getScore(q.toString())))
+  type Scoring = { getScore: (id: string) => number, dumpPeerScoreStats: () => Record<string, { behaviourPenalty: number, topics: Record<string, { invalidMessageDeliveries: number }> }> }
+  const belowZeroCauses: Record<string, number> = {}
+  const honestScores = live.flatMap((p) => {
+    const ps = p.libp2p.services.pubsub as unknown as Scoring
+    const dump = ps.dumpPeerScoreStats()
+    return p.libp2p.getPeers().filter((q) => !hostileIds.has(q.toString()) && live.some((x) => x.peerId.equals(q))).map((q) => {
+      const score = ps.getScore(q.toString())
+      if (score < 0) {
+        // which term took it below zero: P4 (messages a validator rejected, by topic) or P7 (broken IWANT promises)
+        const st = dump[q.toString()]
+        const causes = Object.entries(st?.topics ?? {}).filter(([, t]) => t.invalidMessageDeliveries > 0.01).map(([t]) => `P4 ${topicFamily(t)}`)
+        if ((st?.behaviourPenalty ?? 0) > 2) causes.push('P7 behaviour penalty')
+        for (const c of causes.length === 0 ? ['other'] : causes) belowZeroCauses[c] = (belowZeroCauses[c] ?? 0) + 1
+      }
+      return score
+    })
+  })
   const result = {
     seed: SEED,
     peers: N,
@@ -369,8 +422,11 @@ try {
       ...await validationCost(),
       note: 'meanWall: time inside the topic guard plus the topic validator (signature and certificate checks), awaited, per gossip message; *CpuUs: process CPU per verifyWarning call (certificate cached) on this machine'
     },
-    honestPeerScores: { pairs: honestScores.length, min: Math.min(...honestScores), belowZero: honestScores.filter((x) => x < 0).length, graylisted: honestScores.filter((x) => x < -80).length },
-    pipeline: { startMs: pipelineStartMs, settleMs, ...pipeline.section },
+    hostileRejected: hostileRejects,
+    stateMessagesInvalid: stateInvalid,
+    honestRejected: { byTopicAndReason: honestRejects, total: Object.values(honestRejects).reduce((a, b) => a + b, 0), note: 'gossip from honest lampposts answered Reject by a validator (penalised in gossipsub scoring); Ignore verdicts (late, replayed, rate-limited) are not counted' },
+    honestPeerScores: { pairs: honestScores.length, min: Math.min(...honestScores), belowZero: honestScores.filter((x) => x < 0).length, belowZeroCauses, graylisted: honestScores.filter((x) => x < -80).length },
+    pipeline: { startMs: pipelineStartMs, settleMs: settled.ms, settleEnd: settled.end, ...pipeline.section },
     peersRunningAtEnd: `${running}/${live.length}`
   }
   process.stdout.write(JSON.stringify(result, null, 2) + '\n')

@@ -10,6 +10,7 @@
  *   bootPerRun: false               # true: a fresh EF for every run (thesis measurements)
  *   retainMs: 60000                 # acked bundles kept for resending to a substitute
  *   idleWorkers: 1                  # EF workers kept ready for cold boots
+ *   forwardSettleMs: 3000           # placement stable this long: stranded inbound bundles go to their slot's host
  * ```
  */
 import { IssuerKeyError, parseIssuer } from '../../protocols/index.js'
@@ -29,6 +30,11 @@ export interface PipelinesConfig {
   retainMs: number
   /** EF workers kept ready for cold boots (0 for peers that rarely host stages) */
   idleWorkers: number
+  /**
+   * how long this peer's placement of a pipeline must stay unchanged before inbound bundles
+   * for slots it does not host are handed on to their hosts (ms) @default 3000
+   */
+  forwardSettleMs?: number
 }
 
 export const PIPELINES_SECTION = 'pipelines'
@@ -37,7 +43,7 @@ export const DEFAULT_PIPELINES_CONFIG: PipelinesConfig = { trustedIssuers: [], r
 
 export function parsePipelinesSection (value: unknown, path: string): PipelinesConfig {
   const o = asObj(value ?? {}, path)
-  rejectUnknown(o, ['trustedIssuers', 'roles', 'catalogueDir', 'bootPerRun', 'retainMs', 'idleWorkers'], path)
+  rejectUnknown(o, ['trustedIssuers', 'roles', 'catalogueDir', 'bootPerRun', 'retainMs', 'idleWorkers', 'forwardSettleMs'], path)
   const trustedIssuers = o.trustedIssuers === undefined
     ? []
     : asArray(o.trustedIssuers, `${path}.trustedIssuers`).map((k, i) => {
@@ -54,6 +60,7 @@ export function parsePipelinesSection (value: unknown, path: string): PipelinesC
     retainMs: o.retainMs === undefined ? DEFAULT_PIPELINES_CONFIG.retainMs : asNumber(o.retainMs, `${path}.retainMs`, { min: 0, max: 86_400_000, integer: true }),
     idleWorkers: o.idleWorkers === undefined ? DEFAULT_PIPELINES_CONFIG.idleWorkers : asNumber(o.idleWorkers, `${path}.idleWorkers`, { min: 0, max: 64, integer: true })
   }
+  if (o.forwardSettleMs !== undefined) out.forwardSettleMs = asNumber(o.forwardSettleMs, `${path}.forwardSettleMs`, { min: 0, max: 600_000, integer: true })
   if (o.catalogueDir !== undefined) out.catalogueDir = asString(o.catalogueDir, `${path}.catalogueDir`)
   return out
 }

@@ -6,7 +6,7 @@ import type { EccoPeer } from '../peer.js'
 import type { PipelineBook } from './book.js'
 import type { PipelinesConfig } from './config.js'
 import type { ImageStore } from './images.js'
-import type { BundleQueues } from './queues.js'
+import type { BundleQueues, OutboundEntry } from './queues.js'
 import type { PipelinesEvents } from './events.js'
 
 export interface RunnerContext {
@@ -28,6 +28,8 @@ export interface RunnerContext {
   /** peers declared gone (registry peer:gone, not live again since) */
   gone: () => ReadonlySet<string>
   retarget: (pipelineId: string, stage: string, from: string, to: string) => Promise<void>
+  /** moves stranded inbound bundles to their slot hosts' outbound queues (one batch); returns the ones moved */
+  forward: (pipelineId: string, moves: OutboundEntry[]) => Promise<OutboundEntry[]>
   /** wake the outbound pump of a target */
   kick: (target: string) => void
   /** whether an inbound bundle came from a stage on this peer (intra-node) */

@@ -37,7 +37,7 @@ export interface PipelineRunEvent {
 
 /** A bundle a step queued for a follower slot (remote: the outbound queue of `target`; local: this peer's inbound queue). */
 export interface StepBundle {
-  /** bundleKey: pipeline/run/fromStage.fromSlot/toStage/sequence */
+  /** bundleKey: pipeline/run/fromStage.fromSlot/toStage/sequence#toSlot */
   key: string
   toStage: string
   toSlot: number
@@ -73,11 +73,23 @@ export interface PipelineDiscardEvent {
   keys: string[]
 }
 
+/**
+ * Inbound bundles this peer held for a stage slot it does not host, handed on (one batch)
+ * to the slot's host in this peer's settled placement; they left the inbound queue here.
+ */
+export interface PipelineForwardEvent {
+  pipelineId: string
+  /** the slot host they were queued for */
+  target: string
+  keys: string[]
+}
+
 export interface PipelinesEvents {
   'pipeline:output': CustomEvent<PipelineOutput>
   'pipeline:run': CustomEvent<PipelineRunEvent>
   'pipeline:step': CustomEvent<PipelineStepEvent>
   'pipeline:discarded': CustomEvent<PipelineDiscardEvent>
+  'pipeline:forwarded': CustomEvent<PipelineForwardEvent>
   'pipeline:placed': CustomEvent<{ pipelineId: string, digest: string, skipped: string[] }>
   'pipeline:preempted': CustomEvent<{ pipelineId: string, stage: string, by: number }>
   'pipeline:ended': CustomEvent<{ pipelineId: string, state: PipelineState }>

@@ -19,7 +19,7 @@ import type { RunnerContext } from './context.js'
 import { startControl } from './control.js'
 import type { PipelinesEvents } from './events.js'
 import { ImageStore } from './images.js'
-import { BundleQueues } from './queues.js'
+import { BundleQueues, type OutboundEntry } from './queues.js'
 import { PipelineRunner } from './runner.js'
 import { BundleTransport } from './transport.js'
 
@@ -83,7 +83,12 @@ export class PipelinesFeature extends TypedEventEmitter<PipelinesEvents> impleme
     this.book.replay()
     await this.transport.start()
     await startControl(peer, { submit: async (s) => this.submit(s), command: async (c) => this.command(c), statuses: (id) => this.statuses(id) })
-    this.pruneTimer = setInterval(() => { this.queues.prune(this.config.retainMs).catch(() => {}) }, PRUNE_INTERVAL_MS)
+    this.pruneTimer = setInterval(() => {
+      this.queues.prune(this.config.retainMs).catch(() => {})
+      // a pump only wakes on a commit, a re-target or peer:live: once the sources stop, a pump that
+      // ended on an error would leave its queue behind for good (chaos: bundles queued for a live host)
+      this.queues.targets().then((ts) => { for (const t of ts) this.transport.kick(t) }).catch(() => {})
+    }, PRUNE_INTERVAL_MS)
     this.pruneTimer.unref?.()
     // gossip can miss a peer (mesh not formed yet, a relay down): a periodic anti-entropy
     // round with one random neighbour repairs descriptors and bids without a new connection
@@ -136,6 +141,7 @@ export class PipelinesFeature extends TypedEventEmitter<PipelinesEvents> impleme
       sources: () => [...new Set([...this.peer.libp2p.services.state.livePeers(), ...this.peer.libp2p.getConnections().map((c) => c.remotePeer.toString())])].filter((p) => p !== self),
       gone: () => this.goneSet,
       retarget: async (id, stage, from, to) => { await this.moveQueue(id, stage, from, to) },
+      forward: async (id, moves) => await this.forward(id, moves),
       kick: (t) => { this.transport.kick(t) },
       isLocal: (key) => !this.transport.remote.has(key),
       decode: (bytes) => this.transport.decode(bytes),
@@ -212,7 +218,27 @@ export class PipelinesFeature extends TypedEventEmitter<PipelinesEvents> impleme
     return 'ok'
   }
 
+  private async forward (pipelineId: string, moves: OutboundEntry[]): Promise<OutboundEntry[]> {
+    const moved = await this.queues.forward(moves)
+    this.transport.stats.bundlesForwarded += moved.length
+    const targets = new Set(moved.map((m) => m.target))
+    if (moved.length > 0) this.log.info('stranded bundles handed on', { pipeline: pipelineId, bundles: moved.length, targets: [...targets] })
+    for (const t of targets) this.transport.kick(t)
+    return moved
+  }
+
   private async moveQueue (pipelineId: string, stage: string, from: string, to: string): Promise<void> {
+    if (to === this.peer.peerId.toString()) {
+      // the slot moved here: a pump to ourselves would never deliver them
+      const fresh = await this.queues.reclaim(pipelineId, stage, from)
+      if (fresh.length > 0) this.log.info('queue reclaimed', { pipeline: pipelineId, stage, from, bundles: fresh.length })
+      const r = this.runners.get(pipelineId)
+      for (const e of fresh) {
+        const b = this.transport.decode(e.bytes)
+        if (b !== undefined) r?.deliver({ key: e.key, bundle: b })
+      }
+      return
+    }
     const n = await this.queues.retarget(pipelineId, stage, from, to)
     if (n > 0) this.log.info('queue retargeted', { pipeline: pipelineId, stage, from, to, bundles: n })
     this.transport.kick(to)
@@ -277,7 +303,8 @@ export class PipelinesFeature extends TypedEventEmitter<PipelinesEvents> impleme
       counter('ecco_bundles_total', 'Bundles by direction', [
         { labels: { direction: 'in' }, value: this.transport.stats.bundlesIn },
         { labels: { direction: 'out' }, value: this.transport.stats.bundlesOut },
-        { labels: { direction: 'duplicate' }, value: this.transport.stats.duplicates }
+        { labels: { direction: 'duplicate' }, value: this.transport.stats.duplicates },
+        { labels: { direction: 'forwarded' }, value: this.transport.stats.bundlesForwarded }
       ])
     ]
   }

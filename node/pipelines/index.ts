@@ -26,6 +26,10 @@
  *   a stateful stage's ledger, or failed) and the bundles it queued per follower slot;
  *   `pipeline:discarded` names inbound bundles dropped because their join had fired.
  *   Together they account for every bundle (bench/chaos: none lost, none applied twice).
+ * - `pipeline:forwarded` names inbound bundles this peer held for a stage slot it
+ *   does not host (senders' placements disagreed, or the slot moved) and handed on
+ *   to the slot's host once its own placement settled (`forwardSettleMs`); counted
+ *   in the transport stats as `bundlesForwarded`.
  * - `retarget(pipelineId, stage, newPeerId)` moves this peer's queued and
  *   retained bundles for a stage to a new host (migration of a stateful stage).
  * - `sac` is the peer's Sensor Access Controller (inject conditions for sims).
@@ -41,5 +45,6 @@
 export { PipelinesFeature, pipelinesFeature } from './feature.js'
 export { parsePipelinesSection, PIPELINES_SECTION, DEFAULT_PIPELINES_CONFIG } from './config.js'
 export type { PipelinesConfig } from './config.js'
-export type { PipelineDiscardEvent, PipelineOutput, PipelineRunEvent, PipelineStepEvent, PipelinesEvents, StepBundle } from './events.js'
+export type { PipelineDiscardEvent, PipelineForwardEvent, PipelineOutput, PipelineRunEvent, PipelineStepEvent, PipelinesEvents, StepBundle } from './events.js'
 export { BundleQueues } from './queues.js'
+export { DEFAULT_FORWARD_SETTLE_MS, forwardTarget } from './stranded.js'

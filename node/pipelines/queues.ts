@@ -5,6 +5,7 @@
  *   o/<peer>/<bundleKey>     outbound, not yet acknowledged by <peer>
  *   s/<peer>/<bundleKey>     sent and acked, retained for resending to a substitute
  *   d/<bundleKey>            seen (dedup), with the time it was seen
+ *   f/<bundleKey>            handed on to the slot's host (no copy here): a forwarded copy may come back
  *   j/<pipeline>/<stage>/<run>  a join that fired (late bundles are dropped)
  * Every change is one LevelDB batch, so kill -9 leaves each step done or not done.
  * The keys of each target's outbound queue are also held in memory once listed, so the
@@ -65,20 +66,47 @@ export class BundleQueues {
     this.cachedBytes -= b.byteLength
   }
 
-  /** Persists an inbound bundle unless seen before; false = duplicate. */
-  async acceptInbound (key: string, bytes: Uint8Array, now = Date.now()): Promise<boolean> {
+  /**
+   * Persists an inbound bundle unless seen before; false = duplicate. A `forwarded` copy of a
+   * bundle this peer handed on itself (`f/`) is taken back: peers whose placements disagree
+   * pass it to each other until they agree, and neither may drop the only copy as seen.
+   */
+  async acceptInbound (key: string, bytes: Uint8Array, now = Date.now(), forwarded = false): Promise<boolean> {
     if (this.accepting.has(key)) return false
     this.accepting.add(key)
     try {
-      if (await this.db.get(`d/${key}`) !== undefined) return false
-      await this.db.batch([
-        { type: 'put', key: `d/${key}`, value: stamp(now) },
-        { type: 'put', key: `i/${key}`, value: bytes }
-      ])
+      const ops: Op[] = [{ type: 'put', key: `d/${key}`, value: stamp(now) }, { type: 'put', key: `i/${key}`, value: bytes }]
+      if (await this.db.get(`d/${key}`) !== undefined) {
+        if (!forwarded || await this.db.get(`f/${key}`) === undefined) return false
+        ops.push({ type: 'del', key: `f/${key}` })
+      }
+      await this.db.batch(ops)
       return true
     } finally {
       this.accepting.delete(key)
     }
+  }
+
+  /**
+   * Hands inbound bundles this peer does not host on to their slot's host, in one batch:
+   * each leaves `i/` and enters the target's outbound queue (the pump sends it, acks and
+   * retains it as any other), marked `f/` so a copy forwarded back is accepted. Entries no
+   * longer inbound (consumed meanwhile) are skipped; returns the ones moved.
+   */
+  async forward (moves: OutboundEntry[], now = Date.now()): Promise<OutboundEntry[]> {
+    const ops: Op[] = []
+    const moved: OutboundEntry[] = []
+    for (const m of moves) {
+      if (await this.db.get(`i/${m.key}`) === undefined) continue
+      ops.push({ type: 'del', key: `i/${m.key}` }, { type: 'put', key: `o/${m.target}/${m.key}`, value: m.bytes }, { type: 'put', key: `f/${m.key}`, value: stamp(now) })
+      moved.push(m)
+    }
+    if (ops.length > 0) await this.db.batch(ops)
+    for (const m of moved) {
+      this.cachePut(`o/${m.target}/${m.key}`, m.bytes)
+      this.listAdd(m.target, m.key)
+    }
+    return moved
   }
 
   async inbound (pipelineId: string): Promise<InboundEntry[]> {
@@ -244,10 +272,37 @@ export class BundleQueues {
     return ops.length / 2
   }
 
-  /** Forgets retained copies and dedup marks older than `maxAgeMs`. */
+  /**
+   * The slot `from` held moved to this peer: what was queued (or retained) for `from` enters
+   * this peer's inbound queue instead of an outbound queue to itself, unless seen here before.
+   */
+  async reclaim (pipelineId: string, toStage: string, from: string, now = Date.now()): Promise<InboundEntry[]> {
+    const ops: Op[] = []
+    const fresh: InboundEntry[] = []
+    const seen = new Set<string>()
+    for (const prefix of ['o/', 's/']) {
+      for await (const [k, v] of this.db.iterator(range(`${prefix}${from}/${pipelineId}/`))) {
+        const key = k.slice(3 + from.length)
+        if (key.split('/')[3] !== toStage) continue
+        ops.push({ type: 'del', key: k })
+        if (prefix === 'o/') this.cacheDrop(k)
+        if (seen.has(key) || await this.db.get(`d/${key}`) !== undefined) continue
+        seen.add(key)
+        const bytes = prefix === 'o/' ? v : v.subarray(8)
+        ops.push({ type: 'put', key: `d/${key}`, value: stamp(now) }, { type: 'put', key: `i/${key}`, value: bytes })
+        fresh.push({ key, bytes })
+      }
+    }
+    if (ops.length > 0) await this.db.batch(ops)
+    const listed = this.lists.get(from)
+    if (listed !== undefined) for (const k of [...listed]) if (k.startsWith(`${pipelineId}/`) && k.split('/')[3] === toStage) listed.delete(k)
+    return fresh
+  }
+
+  /** Forgets retained copies, dedup and forwarding marks older than `maxAgeMs`. */
   async prune (maxAgeMs: number, now = Date.now()): Promise<number> {
     const ops: Op[] = []
-    for (const prefix of ['s/', 'd/', 'j/']) {
+    for (const prefix of ['s/', 'd/', 'f/', 'j/']) {
       for await (const [k, v] of this.db.iterator(range(prefix))) {
         if (now - readStamp(v) > maxAgeMs) ops.push({ type: 'del', key: k })
       }

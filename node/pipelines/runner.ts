@@ -16,6 +16,7 @@ import { StageInstance, type StageHost, type StageInput, type StageState, type S
 import type { RunnerContext } from './context.js'
 import type { StepBundle } from './events.js'
 import { RunLog } from './run-log.js'
+import { StrandedForwarder } from './stranded.js'
 
 const MAX_FAILURES_KEPT = 20
 const MAX_IMAGE_RETRIES = 10
@@ -36,10 +37,26 @@ export class PipelineRunner implements StageHost {
   private placing: Promise<void> = Promise.resolve()
   private readonly self: string
   private imageRetries = 0
+  /** when the placement last changed (the stranded-bundle forwarder waits for it to settle) */
+  placedAt = 0
+  private readonly stranded: StrandedForwarder
 
   constructor (private readonly ctx: RunnerContext, descriptor: PipelineDescriptor) {
     this.descriptor = descriptor
     this.self = ctx.peer.peerId.toString()
+    this.stranded = new StrandedForwarder(this, ctx, { settleMs: ctx.config.forwardSettleMs })
+  }
+
+  /** Runs `job` after the placement in progress, never beside one. */
+  serialise (job: () => Promise<void>): void {
+    this.placing = this.placing.then(job).catch((err: Error) => { this.failure('placement', err.message) })
+  }
+
+  /** Hands stranded inbound bundles on now (placement settled or not); for tests and operators. */
+  async forwardStranded (): Promise<number> {
+    let n = 0
+    await (this.placing = this.placing.then(async () => { n = await this.stranded.check() }).catch((err: Error) => { this.failure('placement', err.message) }))
+    return n
   }
 
   get id (): string { return this.descriptor.id }
@@ -101,10 +118,10 @@ export class PipelineRunner implements StageHost {
   replace (): void {
     // (timers may fire a millisecond before the wall clock says the window is over)
     if (this.ended || (!this.windowOver && Date.now() < Number(this.descriptor.issuedAtMs) + this.descriptor.bidWindowMs)) return
-    this.placing = this.placing.then(async () => { await this.place() }).catch((err: Error) => { this.failure('placement', err.message) })
+    this.serialise(async () => { await this.place() })
   }
 
-  private ended = false
+  ended = false
   /** the bid window's timer fired */
   private windowOver = false
 
@@ -114,10 +131,13 @@ export class PipelineRunner implements StageHost {
     const prev = this.placement
     if (prev?.digest === next.digest) return
     this.placement = next
+    this.placedAt = Date.now()
     this.state = this.active() ? PipelineState.STATE_PLACED : PipelineState.STATE_WAITING
     await this.retargetQueues(prev, next)
     await this.reconcile()
     this.ctx.emit('pipeline:placed', { pipelineId: this.id, digest: next.digest, skipped: next.skipped })
+    // what this peer holds for slots it no longer hosts goes to their hosts once this view settles
+    this.stranded.schedule()
   }
 
   /** Whether runs happen now: automatic, or on-demand inside its window. */
@@ -176,19 +196,25 @@ export class PipelineRunner implements StageHost {
   private deliverEntry (e: InboundEntry, only?: StageInstance): void {
     const b = this.ctx.decode(e.bytes)
     if (b === undefined) return
-    const inst = only ?? this.instanceOf(b.toStage)
-    if (inst === undefined || inst.stage.name !== b.toStage) return
-    inst.deliver({ key: e.key, bundle: b })
+    if (only !== undefined) {
+      if (only.stage.name === b.toStage && (b.toSlot === undefined || b.toSlot === only.slot)) only.deliver({ key: e.key, bundle: b })
+      return
+    }
+    this.deliver({ key: e.key, bundle: b })
   }
 
-  private instanceOf (stage: string): StageInstance | undefined {
-    for (const i of this.instances.values()) if (i.stage.name === stage) return i
+  /** The local instance a bundle is for: its slot's, or (an older sender naming none) any of its stage. */
+  private instanceOf (b: Bundle): StageInstance | undefined {
+    if (b.toSlot !== undefined) return this.instances.get(`${b.toStage}.${b.toSlot}`)
+    for (const i of this.instances.values()) if (i.stage.name === b.toStage) return i
     return undefined
   }
 
-  /** A persisted inbound bundle for this pipeline. */
+  /** A persisted inbound bundle for this pipeline; one for a slot hosted elsewhere waits to be handed on. */
   deliver (input: StageInput): void {
-    this.instanceOf(input.bundle.toStage)?.deliver(input)
+    const inst = this.instanceOf(input.bundle)
+    if (inst !== undefined) inst.deliver(input)
+    else this.stranded.schedule()
   }
 
   trigger (run: bigint, payload: Uint8Array): void {
@@ -236,7 +262,7 @@ export class PipelineRunner implements StageHost {
           const target = s.peer ?? this.fallback(f.name, s.slot)
           if (target === undefined) continue
           const b: Omit<Bundle, 'version'> = {
-            pipelineId: this.id, run: step.run, fromStage: step.stage.name, fromSlot: step.slot, toStage: f.name,
+            pipelineId: this.id, run: step.run, fromStage: step.stage.name, fromSlot: step.slot, toStage: f.name, toSlot: s.slot,
             sequence: step.inputSeq * 256 + i, payload: out.bytes, partial: step.partial, degraded, trace: { ...step.trace, sentAtMs: now }
           }
           const key = bundleKey(b)
@@ -315,6 +341,7 @@ export class PipelineRunner implements StageHost {
   private async finish (state: PipelineState): Promise<void> {
     this.state = state
     for (const t of this.timers) clearTimeout(t)
+    this.stranded.stop()
     await this.placing
     for (const inst of this.instances.values()) await inst.stop()
     this.instances.clear()
@@ -328,6 +355,7 @@ export class PipelineRunner implements StageHost {
     await this.ending
     this.ended = true
     for (const t of this.timers) clearTimeout(t)
+    this.stranded.stop()
     await this.placing
     for (const inst of this.instances.values()) await inst.stop()
   }

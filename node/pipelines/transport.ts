@@ -47,10 +47,12 @@ export interface TransportStats {
   idleTimeouts: number
   /** served streams ended for breaking a limit (oversized or truncated frame, unread acks) */
   violations: number
+  /** inbound bundles for a slot this peer does not host, handed on to the slot's host */
+  bundlesForwarded: number
 }
 
 export class BundleTransport {
-  readonly stats: TransportStats = { bundlesIn: 0, bundlesOut: 0, duplicates: 0, rejected: 0, invalid: 0, sendFailures: 0, streamsOpened: 0, streamsServed: 0, streamsServing: 0, idleTimeouts: 0, violations: 0 }
+  readonly stats: TransportStats = { bundlesIn: 0, bundlesOut: 0, duplicates: 0, rejected: 0, invalid: 0, sendFailures: 0, streamsOpened: 0, streamsServed: 0, streamsServing: 0, idleTimeouts: 0, violations: 0, bundlesForwarded: 0 }
   private readonly pumping = new Set<string>()
   private readonly again = new Set<string>()
   private readonly shutdown = new AbortController()
@@ -100,7 +102,7 @@ export class BundleTransport {
 
   private async inbound (b: Bundle, raw: Uint8Array): Promise<BundleVerdict> {
     const key = bundleKey(b)
-    if (!await this.queues.acceptInbound(key, raw)) {
+    if (!await this.queues.acceptInbound(key, raw, Date.now(), (b.forwards ?? 0) > 0)) {
       this.stats.duplicates++
       return { status: AckStatus.ACK_DUPLICATE }
     }

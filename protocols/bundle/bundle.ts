@@ -8,9 +8,14 @@ import { AckStatus, Bundle, BundleAck } from './pb/bundle.js'
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,63}$/
 
-/** The dedup key: (pipeline, run, from stage/slot, to stage, sequence); sorts by run. */
-export function bundleKey (b: Pick<Bundle, 'pipelineId' | 'run' | 'fromStage' | 'fromSlot' | 'toStage' | 'sequence'>): string {
-  return `${b.pipelineId}/${b.run.toString().padStart(16, '0')}/${b.fromStage}.${b.fromSlot}/${b.toStage}/${b.sequence.toString().padStart(8, '0')}`
+/**
+ * The dedup key: (pipeline, run, from stage/slot, to stage, sequence), and `#<toSlot>` when the
+ * bundle names its follower slot: each slot gets its own copy, and a peer that holds one slot's
+ * copy (e.g. to hand it on) must still accept another slot's. Sorts by run.
+ */
+export function bundleKey (b: Pick<Bundle, 'pipelineId' | 'run' | 'fromStage' | 'fromSlot' | 'toStage' | 'sequence' | 'toSlot'>): string {
+  const base = `${b.pipelineId}/${b.run.toString().padStart(16, '0')}/${b.fromStage}.${b.fromSlot}/${b.toStage}/${b.sequence.toString().padStart(8, '0')}`
+  return b.toSlot === undefined ? base : `${base}#${b.toSlot}`
 }
 
 export function encodeBundle (b: Omit<Bundle, 'version'>): Uint8Array {

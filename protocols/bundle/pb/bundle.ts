@@ -149,6 +149,8 @@ export interface Bundle {
   partial: boolean
   degraded: boolean
   trace?: Trace
+  toSlot?: number
+  forwards?: number
 }
 
 export namespace Bundle {
@@ -214,6 +216,16 @@ export namespace Bundle {
         if (obj.trace != null) {
           w.uint32(90)
           Trace.codec().encode(obj.trace, w)
+        }
+
+        if (obj.toSlot != null) {
+          w.uint32(96)
+          w.uint32(obj.toSlot)
+        }
+
+        if (obj.forwards != null) {
+          w.uint32(104)
+          w.uint32(obj.forwards)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -283,6 +295,14 @@ export namespace Bundle {
               obj.trace = Trace.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.trace
               })
+              break
+            }
+            case 12: {
+              obj.toSlot = reader.uint32()
+              break
+            }
+            case 13: {
+              obj.forwards = reader.uint32()
               break
             }
             default: {
