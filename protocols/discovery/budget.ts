@@ -118,8 +118,9 @@ export class ConnectionBudget {
     return out
   }
 
+  /** A stream still negotiating has no protocol yet: it counts as in use, whatever it becomes. */
   private unused (c: Connection): boolean {
-    return c.streams.every((s) => s.protocol === undefined || this.idle.has(s.protocol))
+    return c.streams.every((s) => s.protocol !== undefined && this.idle.has(s.protocol))
   }
 
   private async keptAlive (peer: PeerId): Promise<boolean> {
