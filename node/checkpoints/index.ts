@@ -21,6 +21,7 @@ import { counter, gauge, type MetricFamily } from '../metrics.js'
 import { CHECKPOINTS_SECTION, parseCheckpointsSection, type CheckpointsConfig } from './config.js'
 import { startControlServer, type ControlServer } from './control.js'
 import { reconcile } from './failover.js'
+import { supersededByStored } from './replica-store.js'
 import { requestHandler } from './handlers.js'
 import { drain, migrate, MigrationError, type MigrationResult } from './migration.js'
 import { CheckpointService, type StartInstanceOptions } from './service.js'
@@ -83,10 +84,7 @@ export class CheckpointsFeature implements PeerFeature {
     reconcile(this.service)
     if (++this.ticks % GC_EVERY_TICKS !== 0) return
     const svc = this.service
-    void svc.replicas.collect((r) => {
-      const c = svc.holders.current(r.instance)
-      return c !== undefined && c.epoch > Number(r.epoch)
-    }, svc.config.gcAfterMs).catch(() => {})
+    void svc.replicas.collect((r) => supersededByStored(r, svc.holders.holders(r.instance), svc.self), svc.config.gcAfterMs).catch(() => {})
   }
 
   async migrate (instance: string, to: string): Promise<MigrationResult> {

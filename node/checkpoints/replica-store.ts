@@ -12,7 +12,7 @@
  * a resume repeats outputs the sink already has (and drops), and the host's next delta to
  * it is answered NEED_FULL.
  */
-import { decodeWireCheckpoint, ReplicaRecord } from '../../protocols/index.js'
+import { decodeWireCheckpoint, ReplicaRecord, type HolderVersion } from '../../protocols/index.js'
 import type { CheckpointState } from '../../unikernels/index.js'
 import type { Sublevel } from '../store.js'
 
@@ -27,6 +27,17 @@ export function newer (a: StoredVersion, b: StoredVersion | undefined): boolean 
 
 export function versionOf (r: ReplicaRecord): StoredVersion {
   return { epoch: Number(r.epoch), seq: Number(r.seq) }
+}
+
+/**
+ * A copy may be collected once a newer one is stored on another peer. A newer host claim is
+ * not enough: an attach that claims an epoch and then fails (its holders unreachable, a
+ * newer copy it could not fetch) stores nothing, and collecting on the claim alone dropped
+ * the only copies of the state a minute later, so no host could ever resume it.
+ */
+export function supersededByStored (r: ReplicaRecord, holders: readonly HolderVersion[], self: string): boolean {
+  const mine = versionOf(r)
+  return holders.some((h) => h.peer !== self && newer(h, mine))
 }
 
 export class ReplicaStore {
