@@ -33,7 +33,12 @@ describe('anti-entropy of named documents', () => {
   before(async () => {
     a = await mesh.add({ name: 'a', position: origin })
     b = await mesh.add({ name: 'b', position: offsetMetres(origin, 0, 100), bootstrap: [mesh.addrOf(a)] })
-    await waitFor(() => a.libp2p.getConnections(b.peerId).length > 0, { timeoutMs: 10_000, message: 'a and b not connected' })
+    // the join's own exchange of everything done and the registries agreed: no digest repair
+    // (which exchanges every registered document) runs alongside the named exchange below
+    const { state: sa, sync: ya } = a.libp2p.services
+    const { state: sb, sync: yb } = b.libp2p.services
+    await waitFor(() => ya.stats.exchanges >= 1 && yb.stats.exchanges >= 1 && sa.digest() === sb.digest() && a.registry().length === 2 && b.registry().length === 2,
+      { timeoutMs: 20_000, message: 'a and b never exchanged and agreed on the registry' })
   })
 
   after(async () => { await mesh.stop() })
@@ -53,8 +58,13 @@ describe('anti-entropy of named documents', () => {
       await waitFor(() => atB['test-bids'].has('a1'), { timeoutMs: 5000, message: 'b never merged a1' })
       assert.deepEqual([...atA['test-other']], ['a2'])
       assert.deepEqual([...atB['test-other']], ['b2'])
-      // without a list, everything registered goes
-      await a.libp2p.services.sync.syncWith(b.peerId, { signal: AbortSignal.timeout(5000) })
+      // without a list, everything registered goes. An exchange of everything already in flight
+      // (the registry's digest repair after the join) is shared, and it started before these
+      // documents were registered: the next one carries them
+      await waitFor(async () => {
+        await a.libp2p.services.sync.syncWith(b.peerId, { signal: AbortSignal.timeout(5000) })
+        return atA['test-other'].has('b2')
+      }, { timeoutMs: 15_000, message: 'a never got b2 from an exchange of everything' })
       assert.deepEqual([...atA['test-other']].sort(), ['a2', 'b2'])
       await waitFor(() => atB['test-other'].has('a2'), { timeoutMs: 5000, message: 'b never merged a2' })
     } finally {
