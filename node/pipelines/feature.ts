@@ -233,10 +233,7 @@ export class PipelinesFeature extends TypedEventEmitter<PipelinesEvents> impleme
       const fresh = await this.queues.reclaim(pipelineId, stage, from)
       if (fresh.length > 0) this.log.info('queue reclaimed', { pipeline: pipelineId, stage, from, bundles: fresh.length })
       const r = this.runners.get(pipelineId)
-      for (const e of fresh) {
-        const b = this.transport.decode(e.bytes)
-        if (b !== undefined) r?.deliver({ key: e.key, bundle: b })
-      }
+      for (const e of fresh) r?.deliverEntry(e)
       return
     }
     const n = await this.queues.retarget(pipelineId, stage, from, to)

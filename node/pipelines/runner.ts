@@ -47,15 +47,16 @@ export class PipelineRunner implements StageHost {
     this.stranded = new StrandedForwarder(this, ctx, { settleMs: ctx.config.forwardSettleMs })
   }
 
-  /** Runs `job` after the placement in progress, never beside one. */
-  serialise (job: () => Promise<void>): void {
+  /** Runs `job` after the placement in progress, never beside one; resolves when it has run. */
+  async serialise (job: () => Promise<void>): Promise<void> {
     this.placing = this.placing.then(job).catch((err: Error) => { this.failure('placement', err.message) })
+    await this.placing
   }
 
   /** Hands stranded inbound bundles on now (placement settled or not); for tests and operators. */
   async forwardStranded (): Promise<number> {
     let n = 0
-    await (this.placing = this.placing.then(async () => { n = await this.stranded.check() }).catch((err: Error) => { this.failure('placement', err.message) }))
+    await this.serialise(async () => { n = await this.stranded.check() })
     return n
   }
 
@@ -118,7 +119,7 @@ export class PipelineRunner implements StageHost {
   replace (): void {
     // (timers may fire a millisecond before the wall clock says the window is over)
     if (this.ended || (!this.windowOver && Date.now() < Number(this.descriptor.issuedAtMs) + this.descriptor.bidWindowMs)) return
-    this.serialise(async () => { await this.place() })
+    void this.serialise(async () => { await this.place() })
   }
 
   ended = false
@@ -193,7 +194,8 @@ export class PipelineRunner implements StageHost {
     this.ctx.capacityChanged()
   }
 
-  private deliverEntry (e: InboundEntry, only?: StageInstance): void {
+  /** A persisted inbound entry: to `only`, if it is for that instance, or to its slot's instance. */
+  deliverEntry (e: InboundEntry, only?: StageInstance): void {
     const b = this.ctx.decode(e.bytes)
     if (b === undefined) return
     if (only !== undefined) {

@@ -28,7 +28,7 @@ export interface StrandedHost {
   readonly placedAt: number
   readonly ended: boolean
   /** runs `job` after any placement in progress (placement and forwarding never interleave) */
-  serialise: (job: () => Promise<void>) => void
+  serialise: (job: () => Promise<void>) => Promise<void>
 }
 
 export interface StrandedInit {
@@ -70,7 +70,7 @@ export class StrandedForwarder {
     const wait = Math.max(0, this.host.placedAt + this.settleMs - Date.now())
     this.timer = setTimeout(() => {
       this.timer = undefined
-      this.host.serialise(async () => { await this.check() })
+      void this.host.serialise(async () => { await this.check() })
     }, wait)
     this.timer.unref?.()
   }

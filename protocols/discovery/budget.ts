@@ -107,7 +107,9 @@ export class ConnectionBudget {
     const byPeer = new Map<string, Connection[]>()
     for (const c of all) {
       const k = c.remotePeer.toString()
-      byPeer.set(k, [...(byPeer.get(k) ?? []), c])
+      const list = byPeer.get(k)
+      if (list === undefined) byPeer.set(k, [c])
+      else list.push(c)
     }
     const out: Connection[] = []
     for (const [peer, conns] of byPeer) {
