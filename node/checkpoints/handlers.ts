@@ -70,8 +70,9 @@ async function onStore (svc: CheckpointService, msg: CheckpointMessage, from: st
     storedAt: Date.now(),
     marks: msg.marks
   }
-  // held in memory with its write queued: the ack does not wait for the disk (replica-store.ts)
-  svc.replicas.hold(record, state).written.catch((err: Error) => { svc.log.error('replica write failed', { instance: msg.instance, error: err }) })
+  // the ack waits for the disk: a host counts it towards its quorum, so a replica killed
+  // right after acking must still hold the copy when it restarts (replica-store.ts)
+  await svc.replicas.put(record, state)
   svc.counters.stored++
   // a pipeline stage resumes where its pipeline places it, not necessarily here
   if (descriptor.stage === undefined) svc.warm(descriptor)

@@ -5,12 +5,10 @@
  * checkpoints are collected as they are superseded; `collect()` drops copies whose epoch
  * a newer host has left behind.
  *
- * A record counts as held once it is in memory and its write is queued (writes go out in
- * order, one per instance at a time, the newest winning): the ack then does not wait for
- * the disk. What that gives up is only the copy of a replica that crashes with writes
- * queued; restarted, it holds an older checkpoint of the same deterministic EF, from which
- * a resume repeats outputs the sink already has (and drops), and the host's next delta to
- * it is answered NEED_FULL.
+ * Writes go out in order, one per instance at a time, the newest winning, and a store is
+ * acked only once its write is done: the host counts the ack towards its quorum, and a
+ * replica acking from memory lost the only copy to a kill -9 in the chaos run (quorum 1 of
+ * 2, first copy of an instance, write still queued).
  */
 import { decodeWireCheckpoint, ReplicaRecord, type HolderVersion } from '../../protocols/index.js'
 import type { CheckpointState } from '../../unikernels/index.js'
