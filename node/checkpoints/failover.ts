@@ -29,6 +29,19 @@ export function resumeCandidates (svc: CheckpointService, r: ReplicaRecord, gone
   return [...new Set([...r.replicaSet, svc.self])].filter((p) => p !== gone.host && svc.isLive(p))
 }
 
+/**
+ * Whether the claimed host still runs the instance. A store from it within a liveness timeout
+ * proves it does, whatever the registry says: after a heal the registry counts the other side
+ * as gone for a few heartbeats, and a replica filled in that window resumed (and fenced) the
+ * instance its live host had just sent it.
+ */
+export function hostUp (svc: Pick<CheckpointService, 'self' | 'isLive' | 'peer'>, r: ReplicaRecord, claim: EpochClaim, now = Date.now()): boolean {
+  if (claim.host === svc.self) return false
+  if (svc.isLive(claim.host)) return true
+  const { heartbeatMs, goneAfterHeartbeats } = svc.peer.config
+  return r.host === claim.host && Number(r.epoch) === claim.epoch && now - r.storedAt < heartbeatMs * goneAfterHeartbeats
+}
+
 /** One pass over every copy this peer holds: resume those whose host is gone and that fall to us. */
 export function reconcile (svc: CheckpointService): void {
   if (svc.draining) return
@@ -41,8 +54,7 @@ export function reconcile (svc: CheckpointService): void {
     // a pipeline stage's state is resumed by the stage's next host (stage-state.ts)
     if (svc.hosted.has(r.instance) || svc.resuming.has(r.instance) || r.descriptor?.stage !== undefined) continue
     const claim = currentClaim(svc, r)
-    const hostUp = claim.host === svc.self ? false : svc.isLive(claim.host)
-    if (hostUp) continue
+    if (hostUp(svc, r, claim)) continue
     const candidates = resumeCandidates(svc, r, claim)
     if (candidates === undefined || chooseResumer(r.instance, candidates) !== svc.self) continue
     svc.resuming.add(r.instance)
