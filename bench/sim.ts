@@ -34,7 +34,8 @@ import { tuneHeapForPeers } from '../node/runtime.js'
 import type { PeerConfig } from '../node/config/schema.js'
 
 // the same process tuning as the bins: a bench process hosts peers
-tuneHeapForPeers()
+// (SIM_BENCH_HEAP_GROWING_PERCENT: an experiment with the memory-for-CPU trade)
+tuneHeapForPeers(process.env.SIM_BENCH_HEAP_GROWING_PERCENT === undefined ? undefined : Number(process.env.SIM_BENCH_HEAP_GROWING_PERCENT))
 
 const BARE = process.env.SIM_BENCH_FACTORY === 'bare'
 const FACTORY_NAME = BARE ? 'bare-libp2p (sim-net/testing calibration peers, not ecco-peer)' : 'ecco-peer (node/sim factory; no feature sections configured)'

@@ -50,8 +50,7 @@ export interface BeatExchangeInit {
   idleTimeoutMs: number
   /** the newest beat known of each peer, own included */
   known: () => Iterable<[string, number]>
-  /** beats are applied only for registry members */
-  isMember: (peerId: string) => boolean
+  /** a beat of `peer`; beats of peers outside the registry are the receiver's to drop */
   onBeat: (peer: string, beat: number) => void
   onDigest: (from: PeerId, digestPrefix: string) => void
   digest: () => string
@@ -219,7 +218,7 @@ export class BeatExchange {
       if (peer === undefined) throw new InvalidMessageError(`BeatVector: index ${v.indexes[i]} was never introduced`)
       const beat = base - v.ages[i]
       // a beat from the future would hide the origin's real ones
-      if (beat > latest || peer === this.init.self || !this.init.isMember(peer)) continue
+      if (beat > latest || peer === this.init.self) continue
       this.init.onBeat(peer, beat)
     }
   }

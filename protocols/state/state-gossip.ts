@@ -77,7 +77,6 @@ export class DefaultStateGossip extends TypedEventEmitter<StateGossipEvents> imp
         rotationTicks: goneAfterHeartbeats * BEAT_ROTATION_GONE_PERIODS,
         idleTimeoutMs: this.goneAfterMs * BEAT_IDLE_GONE_PERIODS,
         known: () => this.knownBeats(),
-        isMember: (peer) => this.registry.get(peer) !== undefined,
         onBeat: (peer, beat) => { this.onBeat(peer, beat) },
         onDigest: (from, digest) => { this.checkDigest(from, digest) },
         digest: () => this.registry.digest(),
@@ -278,9 +277,12 @@ export class DefaultStateGossip extends TypedEventEmitter<StateGossipEvents> imp
     for (const [peer, h] of this.heard) if (h.live && h.beat > 0) yield [peer, h.beat]
   }
 
+  /** Most beats arrive several times, relayed: the common case is one map lookup. */
   private onBeat (peerId: string, beat: number): void {
     const h = this.heard.get(peerId)
     if (h !== undefined && beat <= h.beat) return
+    // only members are heard; a beat names a peer outside the registry until its entry arrives
+    if (h === undefined && this.registry.get(peerId) === undefined) return
     this.markHeard(peerId, beat)
   }
 
