@@ -48,8 +48,8 @@ export class ReplicaStore {
    * ack reached it (one store in flight per replica) still applies
    */
   private readonly previous = new Map<string, { version: StoredVersion, state: CheckpointState }>()
-  /** instances whose newest record still has to be written */
-  private readonly dirty = new Set<string>()
+  /** the queued write of each instance whose newest record is not on disk yet */
+  private readonly queued = new Map<string, Promise<void>>()
   private tail: Promise<void> = Promise.resolve()
 
   constructor (db: Sublevel) {
@@ -107,7 +107,7 @@ export class ReplicaStore {
    * Holds `r` (with its decoded `state`, if known) if it is newer than what we hold, and
    * queues its write; false when it is not newer. `written` resolves once it is on disk.
    */
-  hold (r: ReplicaRecord, state?: CheckpointState): { held: boolean, written: Promise<void> } {
+  private hold (r: ReplicaRecord, state?: CheckpointState): { held: boolean, written: Promise<void> } {
     const was = this.version(r.instance)
     if (!newer(versionOf(r), was)) return { held: false, written: Promise.resolve() }
     const wasState = this.states.get(r.instance)
@@ -115,14 +115,16 @@ export class ReplicaStore {
     this.records.set(r.instance, r)
     if (state === undefined) this.states.delete(r.instance)
     else this.states.set(r.instance, state)
-    if (this.dirty.has(r.instance)) return { held: true, written: this.tail }
-    this.dirty.add(r.instance)
+    // a write still queued takes this record along; its failure is this record's too
+    const queued = this.queued.get(r.instance)
+    if (queued !== undefined) return { held: true, written: queued }
     const write = this.tail.then(async () => {
       // the newest record when the write's turn comes: intermediate versions are skipped
-      this.dirty.delete(r.instance)
+      this.queued.delete(r.instance)
       const newest = this.records.get(r.instance)
       if (newest !== undefined) await this.db.put(PREFIX + r.instance, ReplicaRecord.encode(newest))
     })
+    this.queued.set(r.instance, write)
     this.tail = write.catch(() => {})
     return { held: true, written: write }
   }
