@@ -4,15 +4,13 @@ import { counter, gauge, type MetricFamily } from './metrics.js'
 /** Everything /metrics shows, read from the counters the services keep. */
 export function collectPeerMetrics (peer: EccoPeer, startedAt: number): MetricFamily[] {
   const { state, sync, discovery, pubsub } = peer.libp2p.services
-  // counted from the keys and the liveness view: decoding every entry made each scrape (and
-  // sim-net samples every peer every second) cost O(registry) decodes per peer
-  const members = state.registry.keys()
-  const live = members.filter((k) => state.isLive(k)).length
+  const members = state.registry.keys().length
+  const live = state.livePeers().length
   return [
     gauge('ecco_peers_connected', 'Open libp2p connections to distinct peers', new Set(peer.libp2p.getConnections().map((c) => c.remotePeer.toString())).size),
     gauge('ecco_registry_peers', 'Registry entries by liveness', [
       { labels: { state: 'live' }, value: live },
-      { labels: { state: 'gone' }, value: members.length - live }
+      { labels: { state: 'gone' }, value: members - live }
     ]),
     gauge('ecco_neighbours', 'Neighbours found by cell discovery', discovery.getNeighbours().length),
     gauge('ecco_gossip_topics', 'Subscribed gossip topics', pubsub.getTopics().length),

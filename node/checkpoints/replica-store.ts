@@ -105,35 +105,30 @@ export class ReplicaStore {
 
   /**
    * Holds `r` (with its decoded `state`, if known) if it is newer than what we hold, and
-   * queues its write; false when it is not newer. `written` resolves once it is on disk.
+   * resolves once it is on disk; false when it is not newer.
    */
-  private hold (r: ReplicaRecord, state?: CheckpointState): { held: boolean, written: Promise<void> } {
+  async put (r: ReplicaRecord, state?: CheckpointState): Promise<boolean> {
     const was = this.version(r.instance)
-    if (!newer(versionOf(r), was)) return { held: false, written: Promise.resolve() }
+    if (!newer(versionOf(r), was)) return false
     const wasState = this.states.get(r.instance)
     if (was !== undefined && wasState !== undefined) this.previous.set(r.instance, { version: was, state: wasState })
     this.records.set(r.instance, r)
     if (state === undefined) this.states.delete(r.instance)
     else this.states.set(r.instance, state)
     // a write still queued takes this record along; its failure is this record's too
-    const queued = this.queued.get(r.instance)
-    if (queued !== undefined) return { held: true, written: queued }
-    const write = this.tail.then(async () => {
-      // the newest record when the write's turn comes: intermediate versions are skipped
-      this.queued.delete(r.instance)
-      const newest = this.records.get(r.instance)
-      if (newest !== undefined) await this.db.put(PREFIX + r.instance, ReplicaRecord.encode(newest))
-    })
-    this.queued.set(r.instance, write)
-    this.tail = write.catch(() => {})
-    return { held: true, written: write }
-  }
-
-  /** Stores `r` if it is newer than what we hold; resolves once it is on disk. */
-  async put (r: ReplicaRecord, state?: CheckpointState): Promise<boolean> {
-    const { held, written } = this.hold(r, state)
-    await written
-    return held
+    let write = this.queued.get(r.instance)
+    if (write === undefined) {
+      write = this.tail.then(async () => {
+        // the newest record when the write's turn comes: intermediate versions are skipped
+        this.queued.delete(r.instance)
+        const newest = this.records.get(r.instance)
+        if (newest !== undefined) await this.db.put(PREFIX + r.instance, ReplicaRecord.encode(newest))
+      })
+      this.queued.set(r.instance, write)
+      this.tail = write.catch(() => {})
+    }
+    await write
+    return true
   }
 
   version (instance: string): StoredVersion | undefined {

@@ -152,8 +152,9 @@ export class DefaultStateGossip extends TypedEventEmitter<StateGossipEvents> imp
     return this.registry.keys().sort().map((k) => this.getEntry(k)).filter((e): e is RegistryEntry => e !== undefined)
   }
 
+  /** From the keys and the liveness view: no entry is decoded (sim-net and /metrics ask every second). */
   livePeers (): string[] {
-    return this.getRegistry().filter((e) => e.live).map((e) => e.peerId)
+    return this.registry.keys().filter((k) => this.isLive(k)).sort()
   }
 
   isLive (peerId: PeerId | string): boolean {
