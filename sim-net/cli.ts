@@ -38,7 +38,10 @@ commands:
                             (forked, same node/ code, same emulated links), crashes are a
                             real kill -9: for realism and per-peer CPU/RSS
       --processes           the same as --mode multi-process
-  demo [--json] [--out <dir>] [--processes]
+      --shards <n>          one-process mode over n worker threads of this process (n in
+                            1-64; the peers split between them), so a large scenario uses
+                            more than one core
+  demo [--json] [--out <dir>] [--processes | --shards <n>]
                             the black-ice demo (sim-net/scenarios/black-ice-demo.yaml, under a
                             minute): what \`npm start\` runs
   validate <scenario.yaml>  check a scenario file and print what it expands to
@@ -57,10 +60,12 @@ export interface SimNetCliIo {
 /** The factories the `run` command passes to runScenario. */
 export type SimNetFactories = Omit<RunOptions, 'signal' | 'onProgress' | 'dataDir'>
 
-/** Builds the factories for the mode asked for on the command line (called once per run). */
-export type SimNetFactoryProvider = (mode: SimMode) => SimNetFactories
+/** Builds the factories for the mode asked for on the command line (called once per run); `shards` asks for one-process mode over worker threads. */
+export type SimNetFactoryProvider = (mode: SimMode, options: { shards?: number }) => SimNetFactories
 
-interface RunArgs { file: string, json: boolean, mode: SimMode, out?: string, seed?: number, dataDir?: string, dataRoot?: string }
+interface RunArgs { file: string, json: boolean, mode: SimMode, out?: string, seed?: number, dataDir?: string, dataRoot?: string, shards?: number }
+
+export const MAX_SHARDS = 64
 
 function parseMode (v: string): SimMode {
   const m = SIM_MODES.find(x => x === v)
@@ -86,7 +91,11 @@ function parseRunArgs (argv: string[]): RunArgs {
       args.mode = m
     }
     else if (a === '--out') args.out = value()
-    else if (a === '--data-dir') args.dataDir = value()
+    else if (a === '--shards') {
+      const v = value()
+      if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > MAX_SHARDS) throw new CliUsageError(`--shards must be an integer in [1, ${MAX_SHARDS}], got "${v}"`)
+      args.shards = Number(v)
+    } else if (a === '--data-dir') args.dataDir = value()
     else if (a === '--data-root') args.dataRoot = value()
     else if (a === '--seed') {
       const v = value()
@@ -98,12 +107,14 @@ function parseRunArgs (argv: string[]): RunArgs {
     else throw new CliUsageError(`unexpected argument "${a}" (one scenario file per run)`)
   }
   if (args.file === undefined) throw new CliUsageError('run needs a scenario file: sim-net run <scenario.yaml>')
+  if (args.shards !== undefined && args.mode !== 'one-process') throw new CliUsageError(`--shards is for one-process mode; ${modeFlag ?? '--mode'} asks for ${args.mode}`)
   return { ...args, file: args.file }
 }
 
-/** The factories for the mode asked for; plain factories only serve their own mode. */
-function factoriesFor (given: SimNetFactories | SimNetFactoryProvider, mode: SimMode): SimNetFactories {
-  const f = typeof given === 'function' ? given(mode) : given
+/** The factories for the mode asked for; plain factories only serve their own mode, on one thread. */
+function factoriesFor (given: SimNetFactories | SimNetFactoryProvider, mode: SimMode, shards?: number): SimNetFactories {
+  if (typeof given !== 'function' && shards !== undefined) throw new CliUsageError('--shards: these factories run every peer on one thread')
+  const f = typeof given === 'function' ? given(mode, shards === undefined ? {} : { shards }) : given
   const has = f.runtime?.mode ?? 'one-process'
   if (has !== mode) throw new CliUsageError(`--mode ${mode}: these factories run peers in ${has} mode only`)
   return f
@@ -125,10 +136,10 @@ export function processSummary (r: SimResults): string | undefined {
 
 async function runCommand (argv: string[], given: SimNetFactories | SimNetFactoryProvider, io: Required<Omit<SimNetCliIo, 'signal'>> & Pick<SimNetCliIo, 'signal'>): Promise<number> {
   const args = parseRunArgs(argv)
-  const factories = factoriesFor(given, args.mode)
+  const factories = factoriesFor(given, args.mode, args.shards)
   const scenario = await loadScenario(args.file, { ...(args.seed === undefined ? {} : { seed: args.seed }), ...(args.dataRoot === undefined ? {} : { dataRoot: args.dataRoot }) })
   const progress = args.json ? undefined : createProgressPrinter({ write: io.stdout, tty: io.tty })
-  if (!args.json) io.stdout(`sim-net: ${scenario.name}: ${scenario.nodes.length} peers, ${scenario.vehicles.length} vehicles, ${scenario.events.length} events, ${scenario.durationMs / 1000} s, seed ${scenario.seed}, ${args.mode}\n`)
+  if (!args.json) io.stdout(`sim-net: ${scenario.name}: ${scenario.nodes.length} peers, ${scenario.vehicles.length} vehicles, ${scenario.events.length} events, ${scenario.durationMs / 1000} s, seed ${scenario.seed}, ${args.mode}${args.shards === undefined ? '' : ` over ${args.shards} shards`}\n`)
   const results = await runScenario(scenario, {
     ...factories,
     ...(io.signal === undefined ? {} : { signal: io.signal }),

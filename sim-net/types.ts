@@ -214,6 +214,8 @@ export interface SimRuntimeContext {
  */
 export interface SimRuntime {
   readonly mode: SimMode
+  /** one-process mode over worker threads: how many (sim-net's shard runtime) */
+  readonly shards?: number
   attach: (ctx: SimRuntimeContext) => void
   /** resolves when every live peer process has applied the link changes sent so far; sums the connections they cut */
   settleLinks: (options?: AbortOptions) => Promise<{ cutConnections: number }>

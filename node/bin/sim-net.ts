@@ -2,8 +2,9 @@
 /**
  * sim-net: runs scenarios with real ECCO peers. The emulator lives in
  * sim-net/ and never imports node/; this entry point hands it the factories:
- * node/sim's one-process ones, or with `--processes` the multi-process ones
- * (one OS process per peer, node/bin/sim-peer.ts).
+ * node/sim's one-process ones, with `--shards` the same peers in worker
+ * threads (node/bin/sim-shard.ts), or with `--processes` the multi-process
+ * ones (one OS process per peer, node/bin/sim-peer.ts).
  *
  * The first SIGINT or SIGTERM ends the run early (peers stopped, report
  * written, status "aborted"); a second one exits at once. Either way no peer
@@ -31,4 +32,4 @@ if (argv[0] === 'run' || argv[0] === 'demo') {
   process.on('SIGTERM', onSignal)
 }
 
-process.exitCode = await runSimNetCli(argv, (mode) => mode === 'multi-process' ? simProcessFactories() : simFactories(), { signal: controller.signal })
+process.exitCode = await runSimNetCli(argv, (mode, { shards }) => mode === 'multi-process' || shards !== undefined ? simProcessFactories(shards === undefined ? {} : { shards }) : simFactories(), { signal: controller.signal })

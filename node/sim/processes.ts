@@ -4,6 +4,8 @@
  * process runtime) with the same factories as one-process mode, while the
  * vehicles stay in the orchestrator's process: they are light clients, and
  * there they share the run's trust and condition book with the hooks below.
+ * With `shards` the same holds for worker threads of this process, each
+ * hosting many peers (node/bin/sim-shard.ts, sim-net's shard runtime).
  *
  * What one-process mode shares through SimNodeState crosses the process
  * boundary explicitly: the run's key files are created here before the first
@@ -12,10 +14,12 @@
  * process so whichever places its stages can report the placement delay.
  */
 import { fileURLToPath } from 'node:url'
-import { createProcessRuntime, type SimChildFactories, type SimNetFactories, type SimRecordFn } from '../../sim-net/index.js'
+import { createProcessRuntime, createShardRuntime, type SimChildFactories, type SimNetFactories, type SimRecordFn } from '../../sim-net/index.js'
+import type { PeerConfig } from '../config/schema.js'
 import { loadDescriptor } from '../cli/pipeline.js'
 import { SERIES } from './constants.js'
 import { simFactories, type SimFactoriesInit } from './factories.js'
+import { createSimPeerFactory } from './peer-factory.js'
 import { runOf, SimNodeState } from './state.js'
 import { createSimVehicleFactory } from './vehicles.js'
 
@@ -23,14 +27,21 @@ import { createSimVehicleFactory } from './vehicles.js'
 const PIPELINE_SUBMITTED = 'pipeline-submitted'
 
 export interface SimProcessFactoriesInit extends SimFactoriesInit {
-  /** the compiled peer-process entry @default dist/node/bin/sim-peer.js next to this module */
+  /** the compiled peer-process (or shard) entry @default dist/node/bin/sim-peer.js (sim-shard.js) next to this module */
   entry?: string
-  /** how often a peer process reports its metrics and registry view, ms @default 250 */
+  /** how often a peer process (a shard) reports its metrics and registry views, ms @default the runtime's */
   snapshotMs?: number
+  /**
+   * One-process mode over this many worker threads of this process instead
+   * of one OS process per peer (sim-net's shard runtime) @default undefined
+   */
+  shards?: number
+  /** registry-only peers with this extra config (no certificates, hazards or pipelines), as bench:sim runs them @default undefined */
+  registryOnly?: Partial<PeerConfig>
 }
 
-/** What the orchestrator hands each peer process (structured clone). */
-interface ChildInit { baselineSurfaceC: number | null, transmissionIntervalMs?: number, catalogueDir?: string }
+/** What the orchestrator hands each peer process or shard (structured clone). */
+interface ChildInit { baselineSurfaceC: number | null, transmissionIntervalMs?: number, catalogueDir?: string, shared?: boolean, registryOnly?: Partial<PeerConfig> }
 
 export function simProcessFactories (init: SimProcessFactoriesInit = {}): SimNetFactories {
   const state = new SimNodeState()
@@ -39,18 +50,23 @@ export function simProcessFactories (init: SimProcessFactoriesInit = {}): SimNet
   const childInit: ChildInit = {
     baselineSurfaceC: init.baselineSurfaceC === undefined ? 6 : init.baselineSurfaceC,
     ...(init.transmissionIntervalMs === undefined ? {} : { transmissionIntervalMs: init.transmissionIntervalMs }),
-    ...(init.catalogueDir === undefined ? {} : { catalogueDir: init.catalogueDir })
+    ...(init.catalogueDir === undefined ? {} : { catalogueDir: init.catalogueDir }),
+    ...(init.shards === undefined ? {} : { shared: true }),
+    ...(init.registryOnly === undefined ? {} : { registryOnly: init.registryOnly })
   }
-  const runtime = createProcessRuntime({
-    entry: init.entry ?? fileURLToPath(new URL('../bin/sim-peer.js', import.meta.url)),
+  const common = {
     childInit,
     ...(init.snapshotMs === undefined ? {} : { snapshotMs: init.snapshotMs }),
     // the run's operator and issuer keys exist before any peer process reads them
-    beforeStart: async (spec) => {
+    beforeStart: async (spec: { name: string, dataDir: string }) => {
       dataDirs.set(spec.name, spec.dataDir)
-      await state.trust.forDataDir(spec.dataDir)
+      if (init.registryOnly === undefined) await state.trust.forDataDir(spec.dataDir)
     }
-  })
+  }
+  const runtime = init.shards === undefined
+    ? createProcessRuntime({ ...common, entry: init.entry ?? fileURLToPath(new URL('../bin/sim-peer.js', import.meta.url)) })
+    : createShardRuntime({ ...common, shards: init.shards, entry: init.entry ?? fileURLToPath(new URL('../bin/sim-shard.js', import.meta.url)) })
+  if (init.registryOnly !== undefined) return { peers: runtime.peers, runtime }
   const runOfPeer = (name: string): string | undefined => {
     const dir = dataDirs.get(name)
     return dir === undefined ? undefined : runOf(dir)
@@ -104,14 +120,21 @@ function isChildInit (v: unknown): v is ChildInit {
   const o = v as Record<string, unknown>
   return (o.baselineSurfaceC === null || typeof o.baselineSurfaceC === 'number') &&
     (o.transmissionIntervalMs === undefined || typeof o.transmissionIntervalMs === 'number') &&
-    (o.catalogueDir === undefined || typeof o.catalogueDir === 'string')
+    (o.catalogueDir === undefined || typeof o.catalogueDir === 'string') &&
+    (o.shared === undefined || typeof o.shared === 'boolean') &&
+    (o.registryOnly === undefined || (typeof o.registryOnly === 'object' && o.registryOnly !== null))
 }
 
-/** The factories of one peer process (node/bin/sim-peer.ts): one-process mode's, plus the submission broadcasts. */
+/**
+ * The factories of one peer process (node/bin/sim-peer.ts) or shard
+ * (node/bin/sim-shard.ts): one-process mode's, plus the submission broadcasts.
+ */
 export function simChildFactories (childInit: unknown): SimChildFactories {
-  const init: SimFactoriesInit = isChildInit(childInit) ? childInit : {}
+  const { shared = false, registryOnly, ...init }: ChildInit | Partial<ChildInit> = isChildInit(childInit) ? childInit : {}
+  // a peer process' load is its own peer's; a shard's threads share the process
+  if (registryOnly !== undefined) return { peers: createSimPeerFactory({ config: registryOnly, ownProcess: !shared }) }
   const state = new SimNodeState()
-  const f = simFactories({ ...init, ownProcess: true }, state)
+  const f = simFactories({ ...init, ownProcess: !shared }, state)
   return {
     peers: f.peers,
     ...(f.sensors === undefined ? {} : { sensors: f.sensors }),

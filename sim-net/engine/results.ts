@@ -115,6 +115,8 @@ export interface SimResults {
   eventLoop: { meanMs: number, p99Ms: number, maxMs: number }
   /** where the peers ran (absent in results written before multi-process mode existed: one process) */
   mode?: SimMode
+  /** one-process mode over this many worker threads (`--shards`) */
+  shards?: number
   /** CPU, RSS and event-loop delay per OS process: the orchestrator first, then each peer process (multi-process mode) */
   processes?: SimProcessStats[]
   roads: Record<string, Position[]>

@@ -276,7 +276,7 @@ class ScenarioRun {
     const linkStats = this.emulator.stats()
     this.emulator.close()
     const processes = [this.orchestratorStats(this.parts.loop), ...this.opts.runtime?.processes() ?? []]
-    const results = { ...buildResults(this, status, error, linkStats), mode: this.opts.runtime?.mode ?? 'one-process', processes }
+    const results = { ...buildResults(this, status, error, linkStats), mode: this.opts.runtime?.mode ?? 'one-process', ...(this.opts.runtime?.shards === undefined ? {} : { shards: this.opts.runtime.shards }), processes }
     this.progress({ type: 'phase', phase: 'done', simMs: this.now() })
     return results
   }

@@ -44,7 +44,7 @@ function header (r: SimResults): string {
   const conv = convergedValues(r)
   return `<h1>sim-net: ${esc(r.scenario.name)}</h1>
 <p>${esc(r.scenario.description)}</p>
-<p class="muted">seed ${r.scenario.seed} · scenario ${ms(r.scenario.durationMs)} · heartbeat ${ms(r.scenario.heartbeatMs)} · wall ${ms(r.wallMs)} · started ${esc(r.startedAt)} · ${r.machine.cpus} × ${esc(r.machine.model)} · node ${esc(r.machine.node)} · ${esc(r.mode ?? 'one-process')} · event-loop delay${r.mode === 'multi-process' ? ' (orchestrator)' : ''} mean ${fmtNum(r.eventLoop.meanMs)} ms, p99 ${fmtNum(r.eventLoop.p99Ms)} ms, max ${fmtNum(r.eventLoop.maxMs)} ms</p>
+<p class="muted">seed ${r.scenario.seed} · scenario ${ms(r.scenario.durationMs)} · heartbeat ${ms(r.scenario.heartbeatMs)} · wall ${ms(r.wallMs)} · started ${esc(r.startedAt)} · ${r.machine.cpus} × ${esc(r.machine.model)} · node ${esc(r.machine.node)} · ${esc(r.mode ?? 'one-process')} · ${r.shards === undefined ? '' : ` over ${r.shards} shards`} · event-loop delay${r.mode === 'multi-process' || r.shards !== undefined ? ' (orchestrator)' : ''} mean ${fmtNum(r.eventLoop.meanMs)} ms, p99 ${fmtNum(r.eventLoop.p99Ms)} ms, max ${fmtNum(r.eventLoop.maxMs)} ms</p>
 ${r.error === undefined ? '' : `<p class="bad">${esc(r.error.name)}: ${esc(r.error.message)}</p>`}
 <div class="cards">${card('status', status)}${card('peers', String(r.nodes.length))}${card('vehicles', String(r.vehicles.length))}${card('crashes', String(crashes))}${card('actions failed', String(r.faults.filter(f => !f.ok).length))}${card('convergence p50', ms(median(conv)))}${card('changes converged', `${conv.length}/${r.convergence.length}`)}${card('bytes on links', bytes(bytesAll))}</div>`
 }
@@ -128,7 +128,7 @@ function processes (r: SimResults): string {
   const rows = ps.map(p => [esc(p.name), esc(p.role), String(p.pid), ms(p.startedAtMs), ms(p.startupMs), ms(p.endedAtMs), fmtNum(p.cpuUserMs + p.cpuSystemMs), mib(p.rssMaxBytes), fmtNum(p.eventLoop.meanMs), fmtNum(p.eventLoop.p99Ms), fmtNum(p.eventLoop.maxMs), p.end === 'died' ? `<span class="bad">died</span>` : esc(p.end), p.exit === undefined ? '' : esc(p.exit.signal ?? `code ${String(p.exit.code)}`)])
   const note = mode === 'multi-process'
     ? 'Each peer ran in its own OS process (a restart is a new process: name#2); the orchestrator ran the timeline, the vehicles and the metrics. A crash is SIGKILL.'
-    : 'Every peer ran in this one process.'
+    : r.shards === undefined ? 'Every peer ran in this one process.' : `Every peer ran in this one process, spread over ${r.shards} worker threads (shards); the figures below include them, the event-loop delay is the main thread's.`
   return `<h2>Processes (${esc(mode)})</h2><p class="muted">${note} CPU is user + system time; RSS is the largest sampled.</p>
 ${table(['process', 'role', 'pid', 'forked at', 'start-up', 'ended', 'CPU ms', 'RSS max MiB', 'loop mean ms', 'loop p99 ms', 'loop max ms', 'end', 'exit'], rows)}`
 }
