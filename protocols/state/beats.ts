@@ -29,7 +29,7 @@ import { pipe } from 'it-pipe'
 import * as Digest from 'multiformats/hashes/digest'
 import { checkVersion, decodeMessage, InvalidMessageError } from '../wire/index.js'
 import {
-  BEATS_PROTOCOL, BEATS_VERSION, DIGEST_PREFIX_CHARS, MAX_BEAT_CLOCK_SKEW_MS, MAX_BEAT_ENTRIES, MAX_BEAT_VECTOR_BYTES, MAX_QUEUED_VECTORS
+  BEATS_PROTOCOL, BEATS_VERSION, DIGEST_PREFIX_CHARS, MAX_BEAT_CLOCK_SKEW_MS, MAX_BEAT_ENTRIES, MAX_BEAT_VECTOR_BYTES
 } from './constants.js'
 import { BeatVector } from './pb/beats.js'
 import type { BeatStats } from './index.js'
@@ -114,8 +114,10 @@ export class BeatExchange {
       open.add(remote)
       if (!this.outbound.has(conn.id)) { this.openStream(conn); continue }
       const out = this.outbound.get(conn.id)
-      // a peer that stopped reading gets nothing more queued: it cannot pin our memory
-      if (out !== undefined && out.writer.readableLength < MAX_QUEUED_VECTORS) ready.push({ out, remote })
+      // a vector still queued gets no successor: vectors are cumulative, so the next one
+      // carries whatever advanced meanwhile, and a peer that stopped reading pins one at most
+      // (readableLength counts bytes: a byte-mode pushable)
+      if (out !== undefined && out.writer.readableLength === 0) ready.push({ out, remote })
     }
     if (ready.length > 0) {
       const known = [...this.init.known()]

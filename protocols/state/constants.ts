@@ -33,8 +33,6 @@ export const BEAT_IDLE_GONE_PERIODS = 10
 /** a vector names at most this many peers, and a stream introduces at most this many */
 export const MAX_BEAT_ENTRIES = 4096
 export const MAX_BEAT_VECTOR_BYTES = 64 * 1024
-/** vectors queued for a peer that does not read them before we stop adding more */
-export const MAX_QUEUED_VECTORS = 4
 /** beats later than our clock plus this are refused */
 export const MAX_BEAT_CLOCK_SKEW_MS = 30_000
 /** hex characters of the registry digest a vector carries */
