@@ -25,9 +25,10 @@
  * main thread with the probe next to them (the bare factory always does).
  *
  * Env: SIM_BENCH_STEPS (default "25,50,75,100,150,200": real peers are heavier than the calibration peers, so the ladder starts low), SIM_BENCH_SECONDS
- * (run length per step, default 150), SIM_BENCH_WARMUP (s, default 110: start-up's DHT walks dial widely, the
- * connection budget closes the surplus 30-40 s later, and discovery's quiet rounds follow about 15, 45 and 105 s
- * after start-up, pauses doubling up to 5 min; the window measures what follows, between those rounds),
+ * (run length per step, default 150), SIM_BENCH_WARMUP (s, default 110: start-up's DHT walks, each peer's first
+ * lookup rounds and the provides it repeats while the network it sees grows, dial widely, and the connection
+ * budget closes the surplus 30-40 s later; on a saturated process all of it takes longer, so at 50-100 peers it
+ * lasted past 70 s; the window measures what follows, before the next rounds, 5 min after the first),
  * SIM_BENCH_SHARDS (worker threads, default one per core; 0: the main thread), SIM_BENCH_CELL_PRECISION (default 7),
  * SIM_BENCH_PROFILE (a folder: CPU profile of the main thread in each step's measured window; with shards only the orchestrator's).
  */

@@ -8,6 +8,13 @@ export const DEFAULT_INTERVAL_MS = 60_000
 export const FIRST_ROUND_DELAY_MS = 300
 /** the pause after the first quiet round; it doubles with each quiet round up to the interval */
 export const QUIET_ROUND_MIN_MS = 15_000
+/**
+ * A pause between rounds is shortened by up to this share, at random: peers
+ * that start together (a road after a power cut, a simulated fleet) would
+ * otherwise keep their rounds, and the DHT load, in step for good. Never
+ * lengthened: the interval stays the longest pause.
+ */
+export const ROUND_PAUSE_JITTER = 0.2
 /** @see {@link CellDiscoveryInit.roundTimeoutMs} */
 export const DEFAULT_ROUND_TIMEOUT_MS = 60_000
 /** @see {@link CellDiscoveryInit.lookupTimeoutMs} */

@@ -24,7 +24,7 @@ import {
   DEFAULT_CELL_PRECISION, DEFAULT_HELLO_TIMEOUT_MS, DEFAULT_INTERVAL_MS, DEFAULT_LOOKUP_CONCURRENCY, DEFAULT_LOOKUP_TIMEOUT_MS,
   DEFAULT_IDLE_PROTOCOLS, DEFAULT_KEEP_NEIGHBOURS, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_NEIGHBOURS, DEFAULT_PROVIDE_TIMEOUT_MS, PRUNE_INTERVAL_MS, PRUNE_MIN_AGE_MS, DEFAULT_REPROVIDE_MS, DEFAULT_ROUND_TIMEOUT_MS, FIRST_ROUND_DELAY_MS,
   FULL_REPLICA_SET, HELLO_MAX_INBOUND_STREAMS, HELLO_MAX_OUTBOUND_STREAMS, HELLO_PROTOCOL, PROVIDE_RETRY_MAX_MS,
-  PROVIDE_RETRY_MIN_MS, QUIET_ROUND_MIN_MS, REPROVIDE_ON_GROWTH_MIN_AGE_MS
+  PROVIDE_RETRY_MIN_MS, QUIET_ROUND_MIN_MS, REPROVIDE_ON_GROWTH_MIN_AGE_MS, ROUND_PAUSE_JITTER
 } from './constants.js'
 import { Greeter } from './greeter.js'
 import { answerHello } from './hello.js'
@@ -221,7 +221,7 @@ export class DefaultCellDiscovery extends TypedEventEmitter<DiscoveryEvents> imp
         // rounds cost every peer of the mesh DHT work, so a quiet neighbourhood
         // backs off (a neighbour found late greets us, it needs no round of
         // ours); a round a slow DHT cut short is tried again at the same pace
-        let next = this.backoffMs
+        let next = jitteredPause(this.backoffMs)
         if (this.again) next = FIRST_ROUND_DELAY_MS
         else if (complete) this.backoffMs = Math.min(this.backoffMs * 2, this.intervalMs)
         this.again = false
@@ -435,4 +435,9 @@ export class DefaultCellDiscovery extends TypedEventEmitter<DiscoveryEvents> imp
   private safeDispatch (type: 'neighbour:found', detail: DiscoveryEvents['neighbour:found']['detail']): void {
     try { this.safeDispatchEvent(type, { detail }) } catch (err) { this.log.error('listener failed: %e', err) }
   }
+}
+
+/** A pause between lookup rounds, shortened by up to ROUND_PAUSE_JITTER so fleets started together drift apart. */
+export function jitteredPause (ms: number, random: () => number = Math.random): number {
+  return Math.round(ms * (1 - ROUND_PAUSE_JITTER * random()))
 }

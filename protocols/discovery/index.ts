@@ -157,5 +157,6 @@ export { cellKey } from './cell-key.js'
 export { ConnectionBudget, type ConnectionBudgetComponents, type ConnectionBudgetInit } from './budget.js'
 export { withoutSelfInRoutingTable } from './self-guard.js'
 export { Hello, decodeHello } from './hello.js'
-export { HELLO_PROTOCOL } from './constants.js'
+export { HELLO_PROTOCOL, ROUND_PAUSE_JITTER } from './constants.js'
+export { jitteredPause } from './discovery.js'
 export type { CellDiscoveryComponents, ConnectionBudgetStats }
