@@ -7,6 +7,7 @@
  */
 import { fork } from 'node:child_process'
 import { PeerProcessExitedError } from '../errors.js'
+import { ControlReplies } from './control.js'
 import type { ChildRequest, FromChild, ProcessSample, Snapshot, StartMessage, ToChild } from './messages.js'
 import type { SimPeerHandle, SimPeerSpec, SimProcessStats } from '../types.js'
 import type { ChildProcess } from 'node:child_process'
@@ -34,14 +35,11 @@ export class PeerProcess {
   state: 'starting' | 'live' | 'stopping' | 'killed' | 'exited' = 'starting'
   peerId = ''
   multiaddrs: string[] = []
-  ackedSeq = 0
-  cutSinceSettle = 0
+  /** requests, replies and link acknowledgements of the IPC channel */
+  readonly replies = new ControlReplies()
   private snap: Snapshot | undefined
   private readonly init: PeerProcessInit
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void, reject: (e: Error) => void }>()
-  private nextRid = 1
   private stderr = ''
-  private readonly ackWaiters = new Set<() => void>()
 
   constructor (init: PeerProcessInit) {
     this.init = init
@@ -72,21 +70,12 @@ export class PeerProcess {
   /** Resolves when the peer reports it is running; rejects if the process exits first. */
   async started (): Promise<void> {
     if (this.state === 'live') return
-    await new Promise<void>((resolve, reject) => { this.pending.set(0, { resolve: () => { resolve() }, reject }) })
+    await this.replies.wait(0)
   }
 
   async request (m: ChildRequest): Promise<unknown> {
-    const rid = this.nextRid++
-    return await new Promise<unknown>((resolve, reject) => {
-      if (!this.alive) { reject(this.exitError(`cannot ${m.type}`)); return }
-      this.pending.set(rid, { resolve, reject })
-      this.send({ ...m, rid })
-    })
-  }
-
-  /** Resolves when the child has acknowledged link update `seq` or has exited. */
-  async acked (seq: number): Promise<void> {
-    while (this.alive && this.ackedSeq < seq) await new Promise<void>(resolve => { this.ackWaiters.add(resolve) })
+    if (!this.alive) throw this.exitError(`cannot ${m.type}`)
+    return await this.replies.request(m, (r) => { this.send(r) })
   }
 
   /** Graceful stop: the child stops its peer, sends its last counters and exits. */
@@ -134,30 +123,14 @@ export class PeerProcess {
         this.stats.startupMs = performance.now() - this.stats.startedAtMs
         this.multiaddrs = m.multiaddrs
         this.state = 'live'
-        this.settle(0, undefined)
+        this.replies.settle(0)
         return
-      case 'start-failed': this.settle(0, Object.assign(new Error(m.error.message), { name: m.error.name })); return
+      case 'start-failed': this.replies.settle(0, m.error); return
       case 'record': this.init.spec.record(m.series, m.value, m.fields); return
-      case 'links-ack':
-        this.ackedSeq = Math.max(this.ackedSeq, m.seq)
-        this.cutSinceSettle += m.cut
-        this.wakeAckWaiters()
-        return
-      case 'reply': this.settle(m.rid, m.ok ? undefined : Object.assign(new Error(m.error.message), { name: m.error.name }), m.ok ? m.value : undefined); return
+      case 'links-ack': this.replies.ack(m.seq, m.cut); return
+      case 'reply': if (m.ok) this.replies.settle(m.rid, undefined, m.value); else this.replies.settle(m.rid, m.error); return
       case 'stopped': return
     }
-  }
-
-  private settle (rid: number, err: Error | undefined, value?: unknown): void {
-    const p = this.pending.get(rid)
-    if (p === undefined) return
-    this.pending.delete(rid)
-    if (err === undefined) p.resolve(value); else p.reject(err)
-  }
-
-  private wakeAckWaiters (): void {
-    for (const w of this.ackWaiters) w()
-    this.ackWaiters.clear()
   }
 
   private exitError (what: string): PeerProcessExitedError {
@@ -176,9 +149,7 @@ export class PeerProcess {
     const wasLive = this.state === 'live'
     this.state = 'exited'
     const err = this.exitError(wasLive ? 'peer lost' : 'peer did not start')
-    for (const p of this.pending.values()) p.reject(err)
-    this.pending.clear()
-    this.wakeAckWaiters()
+    this.replies.end(err)
     this.init.onExit(this, !expected, err.message)
   }
 

@@ -10,6 +10,7 @@
  * orchestrator.
  */
 import { PeerProcessExitedError, ScenarioEventError } from '../errors.js'
+import { settleLinks } from './control.js'
 import { PeerProcess } from './peer-process.js'
 import type { LinkUpdate } from '../link/emulator.js'
 import type { SimPeerFactory, SimPeerHandle, SimPeerSpec, SimPipelineSubmitter, SimProcessStats, SimRuntime, SimRuntimeContext, SimSensorHook } from '../types.js'
@@ -86,13 +87,7 @@ export class ProcessRuntime implements SimRuntime {
   }
 
   async settleLinks (options: AbortOptions = {}): Promise<{ cutConnections: number }> {
-    const seq = this.seq
-    const live = [...this.current.values()].filter(p => p.alive)
-    const acked = Promise.all(live.map(async p => { await p.acked(seq) }))
-    await (options.signal === undefined ? acked : Promise.race([acked, new Promise<void>(resolve => { options.signal?.addEventListener('abort', () => { resolve() }, { once: true }) })]))
-    let cut = 0
-    for (const p of live) { cut += p.cutSinceSettle; p.cutSinceSettle = 0 }
-    return { cutConnections: cut }
+    return await settleLinks([...this.current.values()].filter(p => p.alive).map(p => p.replies), this.seq, options)
   }
 
   processes (): SimProcessStats[] {
@@ -140,7 +135,7 @@ export class ProcessRuntime implements SimRuntime {
     this.all.push(p)
     this.current.set(spec.name, p)
     // the child's link state was copied at fork; later changes reach it as `links` messages, in order
-    p.ackedSeq = this.seq
+    p.replies.ackedSeq = this.seq
     const timeout = setTimeout(() => { p.child.kill('SIGKILL') }, this.init.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS)
     const abort = (): void => { p.child.kill('SIGKILL') }
     options.signal?.addEventListener('abort', abort, { once: true })

@@ -11,6 +11,7 @@
 import { cpus } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import { PeerProcessExitedError, ScenarioEventError } from '../errors.js'
+import { ControlReplies, settleLinks } from '../process/control.js'
 import type { FromShard, PeerView, ShardInit, ShardRequest, StartedPeer, ToShard } from './messages.js'
 import type { LinkUpdate } from '../link/emulator.js'
 import type { ChildRequest } from '../process/messages.js'
@@ -32,8 +33,6 @@ export interface ShardRuntimeInit {
 
 export const DEFAULT_SHARD_SNAPSHOT_MS = 250
 
-interface Pending { resolve: (v: unknown) => void, reject: (e: Error) => void }
-
 /** The orchestrator's side of one shard. */
 class ShardHost {
   readonly label: string
@@ -41,12 +40,9 @@ class ShardHost {
   /** live peers by incarnation, with their handle's name and id */
   readonly peers = new Map<string, { name: string, peerId: string, record: SimRecordFn }>()
   readonly views = new Map<string, PeerView>()
-  ackedSeq = 0
-  cutSinceSettle = 0
+  /** requests, replies and link acknowledgements of the worker's port */
+  readonly replies = new ControlReplies()
   alive = true
-  private readonly pending = new Map<number, Pending>()
-  private readonly ackWaiters = new Set<() => void>()
-  private nextRid = 1
 
   constructor (entry: string, init: ShardInit, private readonly onSnapshot: (m: Extract<FromShard, { type: 'snapshot' }>) => void, private readonly onExit: (host: ShardHost, err: Error) => void) {
     this.label = init.label
@@ -61,16 +57,8 @@ class ShardHost {
   }
 
   async request (m: ShardRequest): Promise<unknown> {
-    const rid = this.nextRid++
-    return await new Promise<unknown>((resolve, reject) => {
-      if (!this.alive) { reject(new PeerProcessExitedError(`cannot ${m.type}: ${this.label} has exited`)); return }
-      this.pending.set(rid, { resolve, reject })
-      this.send({ ...m, rid })
-    })
-  }
-
-  async acked (seq: number): Promise<void> {
-    while (this.alive && this.ackedSeq < seq) await new Promise<void>(resolve => { this.ackWaiters.add(resolve) })
+    if (!this.alive) throw new PeerProcessExitedError(`cannot ${m.type}: ${this.label} has exited`)
+    return await this.replies.request(m, (r) => { this.send(r) })
   }
 
   private onMessage (m: FromShard): void {
@@ -80,30 +68,15 @@ class ShardHost {
         this.onSnapshot(m)
         return
       case 'record': this.peers.get(m.peer)?.record(m.series, m.value, m.fields); return
-      case 'links-ack':
-        this.ackedSeq = Math.max(this.ackedSeq, m.seq)
-        this.cutSinceSettle += m.cut
-        this.wake()
-        return
-      case 'reply': {
-        const p = this.pending.get(m.rid)
-        this.pending.delete(m.rid)
-        if (m.ok) p?.resolve(m.value); else p?.reject(Object.assign(new Error(m.error.message), { name: m.error.name }))
-      }
+      case 'links-ack': this.replies.ack(m.seq, m.cut); return
+      case 'reply': if (m.ok) this.replies.settle(m.rid, undefined, m.value); else this.replies.settle(m.rid, m.error)
     }
-  }
-
-  private wake (): void {
-    for (const w of this.ackWaiters) w()
-    this.ackWaiters.clear()
   }
 
   private exited (err: Error): void {
     if (!this.alive) return
     this.alive = false
-    for (const p of this.pending.values()) p.reject(err)
-    this.pending.clear()
-    this.wake()
+    this.replies.end(err)
     this.onExit(this, err)
   }
 }
@@ -168,12 +141,7 @@ export class ShardRuntime implements SimRuntime {
   }
 
   async settleLinks (options: AbortOptions = {}): Promise<{ cutConnections: number }> {
-    const seq = this.seq
-    const acked = Promise.all(this.hosts.map(async h => { await h.acked(seq) }))
-    await (options.signal === undefined ? acked : Promise.race([acked, new Promise<void>(resolve => { options.signal?.addEventListener('abort', () => { resolve() }, { once: true }) })]))
-    let cut = 0
-    for (const h of this.hosts) { cut += h.cutSinceSettle; h.cutSinceSettle = 0 }
-    return { cutConnections: cut }
+    return await settleLinks(this.hosts.map(h => h.replies), this.seq, options)
   }
 
   /**
