@@ -27,7 +27,7 @@ import * as lp from 'it-length-prefixed'
 import { pushable, type Pushable } from 'it-pushable'
 import { pipe } from 'it-pipe'
 import * as Digest from 'multiformats/hashes/digest'
-import { checkVersion, decodeMessage, InvalidMessageError } from '../wire/index.js'
+import { checkVersion, decodeMessage, encodeFrames, InvalidMessageError } from '../wire/index.js'
 import {
   BEATS_PROTOCOL, BEATS_VERSION, DIGEST_PREFIX_CHARS, MAX_BEAT_CLOCK_SKEW_MS, MAX_BEAT_ENTRIES, MAX_BEAT_VECTOR_BYTES
 } from './constants.js'
@@ -160,7 +160,7 @@ export class BeatExchange {
       this.stats.streamsOpened++
       const writer = pushable<Uint8Array>()
       this.outbound.set(conn.id, { writer, indexes: new Map(), sent: new Map(), lastTick: 0 })
-      pipe(writer, (s) => lp.encode(s), stream.sink).catch((err) => {
+      pipe(writer, encodeFrames, stream.sink).catch((err) => {
         this.log('beats to %p ended: %e', conn.remotePeer, err)
       }).finally(() => { this.dropOutbound(conn.id) })
     }, (err: Error) => {

@@ -5,10 +5,9 @@
  */
 import type { Stream } from '@libp2p/interface'
 import { pipe } from 'it-pipe'
-import * as lp from 'it-length-prefixed'
 import { pushable } from 'it-pushable'
 import { StreamClosedError, StreamTimeoutError } from './errors.js'
-import { readFrames } from './frames.js'
+import { encodeFrames, readFrames } from './frames.js'
 
 export interface ChannelOptions {
   maxFrameBytes: number
@@ -39,7 +38,7 @@ export function openChannel (stream: Stream, opts: ChannelOptions): FrameChannel
   }
   signal.addEventListener('abort', onAbort, { once: true })
   const frames = readFrames(stream, opts.maxFrameBytes)
-  const sending = pipe(outgoing, (s) => lp.encode(s), stream.sink).catch(() => {})
+  const sending = pipe(outgoing, encodeFrames, stream.sink).catch(() => {})
   const readOrEnd = async (): Promise<Uint8Array | undefined> => {
     if (signal.aborted) throw timeout.aborted ? new StreamTimeoutError(`no answer within ${opts.timeoutMs} ms`) : new StreamClosedError('aborted')
     const r = await frames.next()

@@ -7,6 +7,7 @@ import type { Stream } from '@libp2p/interface'
 import { pipe } from 'it-pipe'
 import * as lp from 'it-length-prefixed'
 import { pushable, type Pushable } from 'it-pushable'
+import type { Uint8ArrayList } from 'uint8arraylist'
 import { InvalidMessageError } from './errors.js'
 
 const OVERSIZED = new Set(['InvalidDataLengthError', 'InvalidMessageLengthError', 'InvalidDataLengthLengthError'])
@@ -25,6 +26,16 @@ export function readFrames (stream: Pick<Stream, 'source'>, maxFrameBytes: numbe
   })()
 }
 
+/**
+ * Length-prefixes each message as one chunk. it-length-prefixed's `encode`
+ * yields the prefix and the message separately, and a muxer stream sends each
+ * chunk it is given as its own frame: two frames, two Noise messages, two
+ * socket writes and two Yamux window updates back for every message.
+ */
+export async function * encodeFrames (source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8ArrayList> {
+  for await (const message of source) yield lp.encode.single(message)
+}
+
 export interface FramedWriter {
   out: Pushable<Uint8Array>
   /** settles when the sink is done (errors are the reader's to report) */
@@ -40,7 +51,7 @@ export function framedWriter (stream: Pick<Stream, 'sink'>): FramedWriter {
   let taken = 0
   const push = out.push.bind(out)
   out.push = (frame) => { pushed++; return push(frame) }
-  const done = pipe(out, async function * (s) { for await (const f of s) { taken++; yield f } }, (s) => lp.encode(s), stream.sink).catch(() => {})
+  const done = pipe(out, async function * (s) { for await (const f of s) { taken++; yield f } }, encodeFrames, stream.sink).catch(() => {})
   return { out, done, unread: () => pushed - taken }
 }
 

@@ -16,6 +16,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import * as lp from 'it-length-prefixed'
 import { pipe } from 'it-pipe'
 import { createLibp2p } from 'libp2p'
+import { encodeFrames } from '../../protocols/index.js'
 import { createRng } from '../prng.js'
 import { BareHeartbeat } from './bare.js'
 import { Feed } from './feed.js'
@@ -148,7 +149,7 @@ class BarePeer {
       const f = new Feed()
       feed = f
       this.senders.set(c.id, f)
-      void pipe(f.source(), (src) => lp.encode(src), stream.sink).catch(() => {}).finally(() => {
+      void pipe(f.source(), encodeFrames, stream.sink).catch(() => {}).finally(() => {
         if (this.senders.get(c.id) === f) this.senders.delete(c.id)
       })
     }
