@@ -24,11 +24,16 @@
  * shard's median is within 10%. SIM_BENCH_SHARDS=0 hosts every peer on the
  * main thread with the probe next to them (the bare factory always does).
  *
- * Env: SIM_BENCH_STEPS (default "25,50,75,100,150,200": real peers are heavier than the calibration peers, so the ladder starts low), SIM_BENCH_SECONDS
- * (run length per step, default 150), SIM_BENCH_WARMUP (s, default 110: start-up's DHT walks, each peer's first
- * lookup rounds and the provides it repeats while the network it sees grows, dial widely, and the connection
- * budget closes the surplus 30-40 s later; on a saturated process all of it takes longer, so at 50-100 peers it
- * lasted past 70 s; the window measures what follows, before the next rounds, 5 min after the first),
+ * Warm-up: the window starts once start-up is over. Start-up is each peer's DHT walks, its first lookup rounds
+ * and the provides it repeats while the network it sees grows, and the connection budget closing what they
+ * dialled; on a saturated process all of it takes longer (at 100 peers over two shards, about 170 s). So after
+ * SIM_BENCH_WARMUP seconds (default 110) the bench waits until the fleet has settled: every peer sees every
+ * other live, and for SETTLE_S no DHT query, lookup round or pruned connection happened anywhere. A fleet that
+ * has not settled after SIM_BENCH_WARMUP_MAX seconds (default 420) is measured anyway and marked unsettled.
+ * The window (SIM_BENCH_WINDOW seconds, default 40) ends before the next lookup rounds, 5 min after the first.
+ *
+ * Env: SIM_BENCH_STEPS (default "25,50,75,100,150,200": real peers are heavier than the calibration peers, so
+ * the ladder starts low), SIM_BENCH_WARMUP, SIM_BENCH_WARMUP_MAX, SIM_BENCH_WINDOW,
  * SIM_BENCH_SHARDS (worker threads, default one per core; 0: the main thread), SIM_BENCH_CELL_PRECISION (default 7),
  * SIM_BENCH_PROFILE (a folder: CPU profile of the main thread in each step's measured window; with shards only the orchestrator's).
  */
@@ -38,7 +43,7 @@ import { Session } from 'node:inspector/promises'
 import { dirname, join, resolve } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { createBarePeerFactory, createLinkEmulator, createLinkProbe, runScenario, validateScenario } from '../sim-net/index.js'
-import type { LinkEmulator, LinkProbe, Scenario, SimPeerFactory, SimResults } from '../sim-net/index.js'
+import type { LinkEmulator, LinkProbe, Scenario, SimPeerFactory, SimPeerHandle, SimResults } from '../sim-net/index.js'
 import { createSimPeerFactory } from '../node/sim/peer-factory.js'
 import { simProcessFactories } from '../node/sim/processes.js'
 import type { ShardRuntime } from '../sim-net/index.js'
@@ -66,8 +71,13 @@ const LATENCY_MS = 10
 const CELL_PRECISION = Number(process.env.SIM_BENCH_CELL_PRECISION ?? 7)
 const TOLERANCE = 0.1
 const STEPS = (process.env.SIM_BENCH_STEPS ?? '25,50,75,100,150,200').split(',').map(Number).filter(n => n > 0)
-const SECONDS = Number(process.env.SIM_BENCH_SECONDS ?? 150)
 const WARMUP_S = Number(process.env.SIM_BENCH_WARMUP ?? 110)
+const WARMUP_MAX_S = Math.max(WARMUP_S, Number(process.env.SIM_BENCH_WARMUP_MAX ?? 420))
+const WINDOW_S = Number(process.env.SIM_BENCH_WINDOW ?? 40)
+/** quiet this long (no DHT query, lookup round or pruned connection in the fleet) counts as settled */
+const SETTLE_S = 15
+/** fleet counters of start-up work (node/peer-metrics names, flattened) */
+const START_UP_WORK = ['ecco_dht_queries_total', 'ecco_discovery_rounds_total', 'ecco_connections_pruned_total_budget', 'ecco_connections_pruned_total_duplicate']
 /** a folder: the measured window of each step is CPU-profiled into sim-<peers>.cpuprofile */
 const PROFILE_DIR = process.env.SIM_BENCH_PROFILE === '' ? undefined : process.env.SIM_BENCH_PROFILE
 const profiler = createWindowProfiler()
@@ -122,6 +132,10 @@ interface StepResult {
   peers: number
   ok: boolean
   startMs: number
+  /** from running to the window's start: the minimum warm-up, then until the fleet settled */
+  warmupMs: number
+  /** false when the fleet was still starting up at SIM_BENCH_WARMUP_MAX */
+  settled: boolean
   /** the worst probe's (with shards: the shard whose median is furthest off) */
   probe: { samples: number, errors: number, medianRttMs: number, p95RttMs: number, expectedRttMs: number, medianErrorPct: number }
   /** with shards: each shard's probe median error, % */
@@ -145,7 +159,8 @@ function benchScenario (peers: number): Scenario {
   const cols = Math.min(20, peers)
   return validateScenario({
     name: `bench-sim-${peers}`,
-    duration: `${SECONDS}s`,
+    // the run is stopped when its window ends; this only bounds it
+    duration: `${WARMUP_MAX_S + WINDOW_S + 30}s`,
     heartbeat: '1s',
     cellPrecision: CELL_PRECISION,
     sample: '2s',
@@ -159,9 +174,31 @@ function benchScenario (peers: number): Scenario {
   })
 }
 
+/**
+ * Resolves once start-up is over (see the header) or at `deadline`; true when settled.
+ * Reads the peers' counters (with shards, from each shard's latest snapshot).
+ */
+async function settled (handles: SimPeerHandle[], peers: number, deadline: number, signal: AbortSignal): Promise<boolean> {
+  let last = -1
+  let quietSince = performance.now()
+  while (!signal.aborted && performance.now() < deadline) {
+    const views = handles.map(h => h.metrics())
+    const work = views.reduce((sum, m) => sum + START_UP_WORK.reduce((a, k) => a + (m[k] ?? 0), 0), 0)
+    if (work !== last) { last = work; quietSince = performance.now() }
+    const converged = handles.length === peers && views.every(m => m.ecco_registry_peers_live === peers)
+    if (converged && performance.now() - quietSince >= SETTLE_S * 1000) return true
+    await new Promise(resolve => setTimeout(resolve, 1000))
+  }
+  return false
+}
+
 async function step (peers: number, baseline: number): Promise<StepResult> {
   const scenario = benchScenario(peers)
-  const { peers: factory, runtime } = peerFactories()
+  const built = peerFactories()
+  const runtime = built.runtime
+  const handles: SimPeerHandle[] = []
+  const factory: SimPeerFactory = { createPeer: async (spec, o) => { const h = await built.peers.createPeer(spec, o); handles.push(h); return h } }
+  const stop = new AbortController()
   let probe: Promise<LinkProbe> | undefined
   let emulator: LinkEmulator | undefined
   // the histogram's values include its 10 ms resolution; subtracted below
@@ -175,6 +212,8 @@ async function step (peers: number, baseline: number): Promise<StepResult> {
   const cpu0 = process.cpuUsage()
   const wall0 = performance.now()
   let startMs = 0
+  let warmupMs = 0
+  let isSettled = false
   let steady: { cpu: NodeJS.CpuUsage, at: number } | undefined
   let steadyCpu: NodeJS.CpuUsage | undefined
   let steadyMs = 0
@@ -182,12 +221,13 @@ async function step (peers: number, baseline: number): Promise<StepResult> {
   const measure = async (): Promise<void> => {
     if (runtime !== undefined) {
       // the shards probe until shortly before the run stops
-      probes = await runtime.probe(Math.max(1000, (SECONDS - WARMUP_S - 5) * 1000))
+      probes = await runtime.probe(WINDOW_S * 1000)
       return
     }
     const p = await probe
     if (p === undefined) return
-    while (running) {
+    const end = performance.now() + WINDOW_S * 1000
+    while (running && performance.now() < end) {
       try { probes[0].push(await p.roundTrip()) } catch { probeErrors++ }
       await new Promise(resolve => setTimeout(resolve, 100))
     }
@@ -196,6 +236,7 @@ async function step (peers: number, baseline: number): Promise<StepResult> {
     peers: factory,
     ...(runtime === undefined ? {} : { runtime }),
     startConcurrency: 16,
+    signal: stop.signal,
     onEmulator: (emu: LinkEmulator) => { emulator = emu; if (runtime === undefined) probe = createLinkProbe(emu) },
     onProgress: (e) => {
       if (e.type === 'tick') rss = Math.max(rss, process.memoryUsage().rss)
@@ -204,6 +245,8 @@ async function step (peers: number, baseline: number): Promise<StepResult> {
         running = true
         probing = (async () => {
           await new Promise(resolve => setTimeout(resolve, WARMUP_S * 1000))
+          isSettled = await settled(handles, peers, wall0 + startMs + WARMUP_MAX_S * 1000, stop.signal)
+          warmupMs = performance.now() - wall0 - startMs
           if (!running) return
           // measure steady state only: start-up (key generation, handshakes) is excluded
           emulator?.resetAccuracy()
@@ -211,6 +254,7 @@ async function step (peers: number, baseline: number): Promise<StepResult> {
           steady = { cpu: process.cpuUsage(), at: performance.now() }
           if (PROFILE_DIR !== undefined) await profiler.start()
           await measure()
+          stop.abort()
         })()
       }
       if (e.type === 'phase' && e.phase === 'stopping') {
@@ -245,6 +289,8 @@ async function step (peers: number, baseline: number): Promise<StepResult> {
     peers,
     ok: probes.every(r => r.length > 0 && Math.abs(errorOf(r)) <= TOLERANCE),
     startMs,
+    warmupMs,
+    settled: isSettled,
     probe: { samples: worst.length, errors: probeErrors, medianRttMs: quantile(worst, 0.5) - baseline, p95RttMs: quantile(worst, 0.95) - baseline, expectedRttMs: expected, medianErrorPct: 100 * err },
     ...(runtime === undefined ? {} : { shardMedianErrorPct: probes.map(r => 100 * errorOf(r)) }),
     emulator: { chunks, withinTolerance: within, latenessP50Ms: worstClass(c => c.lateness.p50Ms), latenessP95Ms: worstClass(c => c.lateness.p95Ms), latenessP99Ms: worstClass(c => c.lateness.p99Ms), latenessMaxMs: worstClass(c => c.lateness.maxMs) },
@@ -254,7 +300,7 @@ async function step (peers: number, baseline: number): Promise<StepResult> {
     steadyCpuPercent: steadyCpu === undefined ? null : 100 * (steadyCpu.user + steadyCpu.system) / 1000 / steadyMs,
     rssMb: rss / (1 << 20),
     initialConvergenceMs: results.convergence[0]?.convergedMs ?? null,
-    bytesPerSecond: classes.reduce((a, c) => a + c.bytes, 0) / (SECONDS)
+    bytesPerSecond: classes.reduce((a, c) => a + c.bytes, 0) / (wall / 1000)
   }
 }
 
@@ -266,7 +312,7 @@ async function main (): Promise<void> {
   for (const n of STEPS) {
     const r = await step(n, baseline)
     steps.push(r)
-    process.stdout.write(`${String(n).padStart(4)} peers: ${r.ok ? 'ok  ' : 'FAIL'} probe median RTT ${r.probe.medianRttMs.toFixed(2)} ms (${r.probe.medianErrorPct.toFixed(1)}%${r.shardMedianErrorPct === undefined ? '' : `; shards ${r.shardMedianErrorPct.map(e => e.toFixed(1)).join('/')}%`}), chunks on time ${(100 * r.emulator.withinTolerance).toFixed(1)}%, lateness p99 ${r.emulator.latenessP99Ms.toFixed(1)} ms, loop p99 ${r.eventLoop.p99Ms.toFixed(1)} ms, cpu ${r.cpuPercent.toFixed(0)}% (steady ${r.steadyCpuPercent?.toFixed(0) ?? '-'}%), rss ${r.rssMb.toFixed(0)} MB\n`)
+    process.stdout.write(`${String(n).padStart(4)} peers: ${r.ok ? 'ok  ' : 'FAIL'} probe median RTT ${r.probe.medianRttMs.toFixed(2)} ms (${r.probe.medianErrorPct.toFixed(1)}%${r.shardMedianErrorPct === undefined ? '' : `; shards ${r.shardMedianErrorPct.map(e => e.toFixed(1)).join('/')}%`}), chunks on time ${(100 * r.emulator.withinTolerance).toFixed(1)}%, lateness p99 ${r.emulator.latenessP99Ms.toFixed(1)} ms, loop p99 ${r.eventLoop.p99Ms.toFixed(1)} ms, warm-up ${(r.warmupMs / 1000).toFixed(0)} s${r.settled ? '' : ' (unsettled)'}, cpu ${r.cpuPercent.toFixed(0)}% (steady ${r.steadyCpuPercent?.toFixed(0) ?? '-'}%), rss ${r.rssMb.toFixed(0)} MB\n`)
     if (!r.ok) break
   }
   const passing = steps.filter(s => s.ok).map(s => s.peers)
@@ -281,8 +327,9 @@ async function main (): Promise<void> {
     heartbeatMs: 1000,
     linkLatencyMs: LATENCY_MS,
     tolerance: TOLERANCE,
-    secondsPerStep: SECONDS,
-    warmupSeconds: WARMUP_S,
+    /** minimum and maximum warm-up, the quiet period that counts as settled, and the measured window */
+    warmupSeconds: { min: WARMUP_S, max: WARMUP_MAX_S, settleQuiet: SETTLE_S },
+    windowSeconds: WINDOW_S,
     idleStackRttMs: baseline,
     idleTimerLatenessMs: noise,
     steps,

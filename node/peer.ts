@@ -141,6 +141,8 @@ export class EccoPeer extends TypedEventEmitter<EccoPeerEvents> {
   private loadTimer?: ReturnType<typeof setInterval>
   private unlearn?: () => void
   private joinTimer?: ReturnType<typeof setTimeout>
+  /** the last membershipDigest() and the registry digest and live set it was computed from */
+  private membership?: { key: string, digest: string }
 
   /**
    * Dials the bootstrap addresses until one answers: a bootstrap peer that is
@@ -205,13 +207,19 @@ export class EccoPeer extends TypedEventEmitter<EccoPeerEvents> {
    * who is in the mesh and what each can do (sim-net's convergence measure).
    */
   membershipDigest (): string {
+    // sim-net asks every peer every snapshot; decoding the registry each time made
+    // the snapshots of a shard grow with the square of the fleet
+    const state = this.libp2p.services.state
+    const key = `${state.digest()}/${state.livePeers().join()}`
+    if (this.membership?.key === key) return this.membership.digest
     const h = createHash('sha256')
     for (const e of this.registry()) {
       if (!e.live) continue
       const { load: _load, ...rest } = e.state
       h.update(e.peerId).update(PeerState.encode({ ...rest, version: 1 }))
     }
-    return h.digest('hex')
+    this.membership = { key, digest: h.digest('hex') }
+    return this.membership.digest
   }
 
   /** /metrics as flat names (`ecco_registry_peers{state="live"}` becomes `ecco_registry_peers_live`). */
