@@ -220,7 +220,7 @@ async function step (peers: number, baseline: number): Promise<StepResult> {
   let profiled: Promise<void> | undefined
   const measure = async (): Promise<void> => {
     if (runtime !== undefined) {
-      // the shards probe until shortly before the run stops
+      // each shard probes its own links for the window
       probes = await runtime.probe(WINDOW_S * 1000)
       return
     }
