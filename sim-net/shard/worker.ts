@@ -7,6 +7,7 @@
  * registry view plus its emulator's counters in one snapshot per period.
  */
 import { parentPort, workerData } from 'node:worker_threads'
+import { TIMED_OUT, within } from '../../protocols/index.js'
 import { PeerProcessProtocolError } from '../errors.js'
 import { createLinkEmulator } from '../link/emulator.js'
 import { errorInfo } from '../process/messages.js'
@@ -102,7 +103,10 @@ class Shard {
     const end = performance.now() + durationMs
     try {
       while (performance.now() < end) {
-        try { rtts.push(await probe.roundTrip()) } catch {}
+        // a round trip still out when the window ends is not waited for: the caller's window has a deadline
+        const rtt = await within(probe.roundTrip().catch(() => undefined), end - performance.now() + intervalMs)
+        if (rtt === TIMED_OUT) break
+        if (rtt !== undefined) rtts.push(rtt)
         await new Promise(resolve => setTimeout(resolve, intervalMs))
       }
     } finally {
