@@ -48,7 +48,6 @@ import { createSimPeerFactory } from '../node/sim/peer-factory.js'
 import { simProcessFactories } from '../node/sim/processes.js'
 import type { ShardRuntime } from '../sim-net/index.js'
 import { tuneHeapForPeers } from '../node/runtime.js'
-import { TIMED_OUT, within } from '../protocols/index.js'
 import type { PeerConfig } from '../node/config/schema.js'
 
 // the same process tuning as the bins: a bench process hosts peers
@@ -227,15 +226,9 @@ async function step (peers: number, baseline: number): Promise<StepResult> {
     }
     const p = await probe
     if (p === undefined) return
-    const end = performance.now() + WINDOW_S * 1000
-    while (running && performance.now() < end) {
-      // as in a shard: a round trip still out when the window ends is not waited for
-      const rtt = await within(p.roundTrip().catch(() => undefined), end - performance.now() + 100)
-      if (rtt === TIMED_OUT) break
-      if (rtt === undefined) probeErrors++
-      else probes[0].push(rtt)
-      await new Promise(resolve => setTimeout(resolve, 100))
-    }
+    const sampled = await p.sample(WINDOW_S * 1000, 100)
+    probes[0] = sampled.rtts
+    probeErrors += sampled.errors
   }
   const results = await runScenario(scenario, {
     peers: factory,

@@ -7,7 +7,6 @@
  * registry view plus its emulator's counters in one snapshot per period.
  */
 import { parentPort, workerData } from 'node:worker_threads'
-import { TIMED_OUT, within } from '../../protocols/index.js'
 import { PeerProcessProtocolError } from '../errors.js'
 import { createLinkEmulator } from '../link/emulator.js'
 import { errorInfo } from '../process/messages.js'
@@ -99,20 +98,11 @@ class Shard {
   /** Echo round trips between two probe nodes of this shard: delay accuracy as this thread's peers see it. */
   private async probe (durationMs: number, intervalMs: number): Promise<number[]> {
     const probe = await createLinkProbe(this.emulator, [`${this.init.label}-probe-a`, `${this.init.label}-probe-b`])
-    const rtts: number[] = []
-    const end = performance.now() + durationMs
     try {
-      while (performance.now() < end) {
-        // a round trip still out when the window ends is not waited for: the caller's window has a deadline
-        const rtt = await within(probe.roundTrip().catch(() => undefined), end - performance.now() + intervalMs)
-        if (rtt === TIMED_OUT) break
-        if (rtt !== undefined) rtts.push(rtt)
-        await new Promise(resolve => setTimeout(resolve, intervalMs))
-      }
+      return (await probe.sample(durationMs, intervalMs)).rtts
     } finally {
       await probe.stop()
     }
-    return rtts
   }
 
   private snapshot (): void {

@@ -5,6 +5,7 @@
  * load. Its link is the scenario's `default` class (the probe nodes match
  * no class rule).
  */
+import { TIMED_OUT, within } from '../../protocols/index.js'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { tcp } from '@libp2p/tcp'
@@ -19,6 +20,11 @@ export const PROBE_PROTOCOL = '/sim-net/probe-echo/1.0.0'
 export interface LinkProbe {
   /** one round trip of `size` bytes; resolves with the time in ms */
   roundTrip: (size?: number) => Promise<number>
+  /**
+   * Round trips every `intervalMs` for `durationMs`. One still out when the
+   * window ends is not waited for: a caller's window has a deadline.
+   */
+  sample: (durationMs: number, intervalMs: number) => Promise<{ rtts: number[], errors: number }>
   stop: () => Promise<void>
 }
 
@@ -56,10 +62,24 @@ export async function createLinkProbe (emulator: LinkEmulator, names: [string, s
     }
     return performance.now() - start
   }
+  const roundTrip = async (size = 32): Promise<number> => {
+    // a stream the connection manager closed while idle is reopened once
+    try { return await once(size) } catch { session = undefined; return await once(size) }
+  }
   return {
-    roundTrip: async (size = 32) => {
-      // a stream the connection manager closed while idle is reopened once
-      try { return await once(size) } catch { session = undefined; return await once(size) }
+    roundTrip,
+    sample: async (durationMs, intervalMs) => {
+      const rtts: number[] = []
+      let errors = 0
+      const end = performance.now() + durationMs
+      while (performance.now() < end) {
+        const rtt = await within(roundTrip().catch(() => undefined), end - performance.now() + intervalMs)
+        if (rtt === TIMED_OUT) break
+        if (rtt === undefined) errors++
+        else rtts.push(rtt)
+        await new Promise(resolve => setTimeout(resolve, intervalMs))
+      }
+      return { rtts, errors }
     },
     stop: async () => {
       session?.feed.end()
