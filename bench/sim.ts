@@ -147,6 +147,36 @@ interface StepResult {
   rssMb: number
   initialConvergenceMs: number | null
   bytesPerSecond: number
+  /** the fleet in the window, from the peers' own counters: what each peer carries */
+  fleet: FleetWindow | null
+}
+
+/** Per-peer means over the measured window (gauges at its end). */
+interface FleetWindow {
+  connectedPeers: number
+  beatVectorsOutPerSecond: number
+  beatVectorsInPerSecond: number
+  /** the fewest live registry entries any peer saw at the window's end (all: the fleet size) */
+  minLive: number
+  beatIdleTimeouts: number
+  syncExchanges: number
+  /** live peers declared gone, summed over the fleet: no peer dies here, so each is a false alarm */
+  goneEvents: number
+}
+
+function fleetWindow (handles: SimPeerHandle[], before: Array<Record<string, number>>, seconds: number): FleetWindow {
+  const after = handles.map(h => h.metrics())
+  const mean = (f: (m: Record<string, number>, i: number) => number): number => after.reduce((a, m, i) => a + f(m, i), 0) / Math.max(1, after.length)
+  const delta = (k: string) => (m: Record<string, number>, i: number): number => (m[k] ?? 0) - (before[i]?.[k] ?? 0)
+  return {
+    connectedPeers: mean(m => m.ecco_peers_connected ?? 0),
+    beatVectorsOutPerSecond: mean(delta('ecco_beat_vectors_total_out')) / seconds,
+    beatVectorsInPerSecond: mean(delta('ecco_beat_vectors_total_in')) / seconds,
+    minLive: Math.min(...after.map(m => m.ecco_registry_peers_live ?? 0)),
+    beatIdleTimeouts: mean(delta('ecco_beat_idle_timeouts_total')) * after.length,
+    syncExchanges: mean(delta('ecco_sync_exchanges_total')) * after.length,
+    goneEvents: mean(delta('ecco_registry_gone_total')) * after.length
+  }
 }
 
 /**
@@ -218,6 +248,7 @@ async function step (peers: number, baseline: number): Promise<StepResult> {
   let steadyCpu: NodeJS.CpuUsage | undefined
   let steadyMs = 0
   let profiled: Promise<void> | undefined
+  let fleet: FleetWindow | null = null
   const measure = async (): Promise<void> => {
     if (runtime !== undefined) {
       // each shard probes its own links for the window
@@ -251,7 +282,10 @@ async function step (peers: number, baseline: number): Promise<StepResult> {
           loop.enable()
           steady = { cpu: process.cpuUsage(), at: performance.now() }
           if (PROFILE_DIR !== undefined) await profiler.start()
+          const before = handles.map(h => h.metrics())
+          const measuredFrom = performance.now()
           await measure()
+          fleet = fleetWindow(handles, before, (performance.now() - measuredFrom) / 1000)
           stop.abort()
         })()
       }
@@ -298,7 +332,8 @@ async function step (peers: number, baseline: number): Promise<StepResult> {
     steadyCpuPercent: steadyCpu === undefined ? null : 100 * (steadyCpu.user + steadyCpu.system) / 1000 / steadyMs,
     rssMb: rss / (1 << 20),
     initialConvergenceMs: results.convergence[0]?.convergedMs ?? null,
-    bytesPerSecond: classes.reduce((a, c) => a + c.bytes, 0) / (wall / 1000)
+    bytesPerSecond: classes.reduce((a, c) => a + c.bytes, 0) / (wall / 1000),
+    fleet
   }
 }
 
@@ -310,7 +345,7 @@ async function main (): Promise<void> {
   for (const n of STEPS) {
     const r = await step(n, baseline)
     steps.push(r)
-    process.stdout.write(`${String(n).padStart(4)} peers: ${r.ok ? 'ok  ' : 'FAIL'} probe median RTT ${r.probe.medianRttMs.toFixed(2)} ms (${r.probe.medianErrorPct.toFixed(1)}%${r.shardMedianErrorPct === undefined ? '' : `; shards ${r.shardMedianErrorPct.map(e => e.toFixed(1)).join('/')}%`}), chunks on time ${(100 * r.emulator.withinTolerance).toFixed(1)}%, lateness p99 ${r.emulator.latenessP99Ms.toFixed(1)} ms, loop p99 ${r.eventLoop.p99Ms.toFixed(1)} ms, warm-up ${(r.warmupMs / 1000).toFixed(0)} s${r.settled ? '' : ' (unsettled)'}, cpu ${r.cpuPercent.toFixed(0)}% (steady ${r.steadyCpuPercent?.toFixed(0) ?? '-'}%), rss ${r.rssMb.toFixed(0)} MB\n`)
+    process.stdout.write(`${String(n).padStart(4)} peers: ${r.ok ? 'ok  ' : 'FAIL'} probe median RTT ${r.probe.medianRttMs.toFixed(2)} ms (${r.probe.medianErrorPct.toFixed(1)}%${r.shardMedianErrorPct === undefined ? '' : `; shards ${r.shardMedianErrorPct.map(e => e.toFixed(1)).join('/')}%`}), chunks on time ${(100 * r.emulator.withinTolerance).toFixed(1)}%, lateness p99 ${r.emulator.latenessP99Ms.toFixed(1)} ms, loop p99 ${r.eventLoop.p99Ms.toFixed(1)} ms, warm-up ${(r.warmupMs / 1000).toFixed(0)} s${r.settled ? '' : ' (unsettled)'}, cpu ${r.cpuPercent.toFixed(0)}% (steady ${r.steadyCpuPercent?.toFixed(0) ?? '-'}%), rss ${r.rssMb.toFixed(0)} MB${r.fleet === null ? '' : `; per peer ${r.fleet.connectedPeers.toFixed(1)} connections, ${r.fleet.beatVectorsOutPerSecond.toFixed(1)} beat vectors/s out, min live ${r.fleet.minLive}, false gone ${r.fleet.goneEvents}`}\n`)
     if (!r.ok) break
   }
   const passing = steps.filter(s => s.ok).map(s => s.peers)

@@ -23,7 +23,6 @@ import { securityAssembly, type SecurityService } from './security/index.js'
 export const DHT_PROTOCOL = '/ecco/kad/1.0.0'
 const INBOUND_CONNECTIONS_PER_HOST_PER_SECOND = 100
 const DIAL_TIMEOUT_MS = 10_000
-const CONNECTION_MONITOR_PING_MS = 60_000
 
 // a type alias, not an interface: libp2p's ServiceMap needs an index signature
 export type EccoServices = {
@@ -111,14 +110,14 @@ export async function createEccoLibp2p (init: EccoLibp2pInit): Promise<EccoLibp2
       reconnectRetryInterval: 1000,
       reconnectBackoffFactor: 2
     },
-    // On a saturated event loop (many peers in one process, a loaded machine)
-    // heartbeat pings time out, or collide with the DHT's contact pings, on
-    // healthy connections; aborting them cost redials that loaded the loop
-    // further until discovery stalled. Dead connections still end on socket
-    // errors, and the registry marks silent peers gone by their heartbeat.
-    // Its pings then only refresh an RTT in the peer store; every 10 s on
-    // dozens of connections per peer that was a visible share of idle CPU.
-    connectionMonitor: { abortConnectionOnPingFailure: false, pingInterval: CONNECTION_MONITOR_PING_MS },
+    // Off. On a saturated event loop (many peers in one process, a loaded
+    // machine) its pings timed out, or collided with the DHT's contact pings,
+    // on healthy connections, and aborting them cost redials that loaded the
+    // loop further until discovery stalled. Without aborting, its pings only
+    // refreshed an RTT nothing here reads, at the price of a new stream per
+    // connection per interval. Dead connections end on socket errors, and the
+    // registry marks silent peers gone by their heartbeat.
+    connectionMonitor: { enabled: false },
     ...(init.logger === undefined ? {} : { logger: init.logger }),
     start: false,
     services: {

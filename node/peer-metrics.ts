@@ -36,6 +36,7 @@ export function collectPeerMetrics (peer: EccoPeer, startedAt: number): MetricFa
       { labels: { direction: 'out' }, value: state.stats.beats.vectorsOut }
     ]),
     counter('ecco_beat_idle_timeouts_total', 'Liveness streams dropped for silence', state.stats.beats.idleTimeouts),
+    counter('ecco_registry_gone_total', 'Live members declared gone for silence (a live peer counted here was a false alarm)', state.stats.peersGone),
     counter('ecco_heartbeat_stalled_seconds_total', 'Time heartbeats came late (event loop stalls); liveness deadlines are extended by it', state.stats.stalledMs / 1000),
     counter('ecco_sync_exchanges_total', 'Completed anti-entropy exchanges', sync.stats.exchanges),
     counter('ecco_sync_failures_total', 'Anti-entropy exchanges that failed', sync.stats.failures),

@@ -75,7 +75,7 @@ export interface PeerConfig {
   neighboursFromRegistry: boolean
   /**
    * connections past which the ones this peer dialled and nothing needs
-   * (not a near neighbour, not kept alive, no stream in use) are closed; 0: no budget
+   * (not a near neighbour, not kept alive but by kad-dht, no stream in use) are closed; 0: no budget
    */
   maxConnections: number
   /** parsed feature sections by YAML key (see sections.ts) */
@@ -99,6 +99,6 @@ export const DEFAULT_CONFIG: Omit<PeerConfig, 'dataDir'> = {
   cellPrecision: 6,
   discoveryIntervalMs: 300_000,
   neighboursFromRegistry: true,
-  maxConnections: 32,
+  maxConnections: 20,
   sections: {}
 }

@@ -9,9 +9,16 @@
  * Past `maxConnections`, connections this peer dialled that nothing needs are
  * closed, newest first (the oldest are the stable long links that keep the
  * mesh's diameter small). Needed: the nearest neighbours, peers tagged
- * keep-alive (kad-dht's closest peers, bootstrap peers: libp2p redials those,
- * so closing them would only churn), and connections carrying a stream other
- * than the always-open ones (identify, ping, beats, the DHT, gossipsub). Only
+ * keep-alive by anyone but kad-dht (bootstrap peers: libp2p redials those, so
+ * closing them would only churn), and connections carrying a stream other
+ * than the always-open ones (identify, ping, beats, the DHT, gossipsub).
+ *
+ * kad-dht keeps its 20 XOR-closest peers alive. Those are spread over the
+ * whole fleet, so with the nearest neighbours they made about 30 connections
+ * per peer, each carrying its share of beats and gossip. The DHT dials
+ * whoever a query needs anyway, so the budget may close them: it drops the
+ * kad-dht tag first, so libp2p does not redial (kad-dht tags a peer again only
+ * when it re-enters the closest set). Only
  * outbound connections are pruned: the dialler decides, so two peers never
  * close the same link from both ends; of two connections between one pair, the
  * lower PeerId closes the one it dialled.
@@ -19,10 +26,13 @@
 import { KEEP_ALIVE, type ComponentLogger, type Connection, type Logger, type PeerId, type PeerStore } from '@libp2p/interface'
 import type { ConnectionManager } from '@libp2p/interface-internal'
 
+/** the tag kad-dht keeps its closest peers connected with (@libp2p/kad-dht's KEEP_ALIVE_TAG, not exported) */
+const KAD_KEEP_ALIVE_TAG = `${KEEP_ALIVE}-kad-dht`
+
 export interface ConnectionBudgetComponents {
   peerId: PeerId
   connectionManager: Pick<ConnectionManager, 'getConnections'>
-  peerStore: Pick<PeerStore, 'get'>
+  peerStore: Pick<PeerStore, 'get' | 'merge'>
   logger: ComponentLogger
 }
 
@@ -85,7 +95,7 @@ export class ConnectionBudget {
           .sort((a, b) => b.timeline.open - a.timeline.open)
         for (const c of candidates) {
           if (surplus <= 0) break
-          if (await this.keptAlive(c.remotePeer)) continue
+          if (!await this.releasable(c.remotePeer)) continue
           closing.add(c)
           this.stats.pruned++
           surplus--
@@ -125,13 +135,16 @@ export class ConnectionBudget {
     return c.streams.every((s) => s.protocol !== undefined && this.idle.has(s.protocol))
   }
 
-  private async keptAlive (peer: PeerId): Promise<boolean> {
+  /** False when someone other than kad-dht keeps the peer alive; drops kad-dht's tag otherwise. */
+  private async releasable (peer: PeerId): Promise<boolean> {
+    let tags: string[]
     try {
-      const p = await this.components.peerStore.get(peer)
-      for (const name of p.tags.keys()) if (name.startsWith(KEEP_ALIVE)) return true
-      return false
+      tags = [...(await this.components.peerStore.get(peer)).tags.keys()].filter((name) => name.startsWith(KEEP_ALIVE))
     } catch {
-      return false
+      return true
     }
+    if (tags.some((name) => name !== KAD_KEEP_ALIVE_TAG)) return false
+    if (tags.length > 0) await this.components.peerStore.merge(peer, { tags: { [KAD_KEEP_ALIVE_TAG]: undefined } })
+    return true
   }
 }

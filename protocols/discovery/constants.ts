@@ -52,7 +52,7 @@ export const HELLO_MAX_ATTEMPTS = 5
 export const HELLO_MAX_INBOUND_STREAMS = 4
 export const HELLO_MAX_OUTBOUND_STREAMS = 4
 /** @see {@link CellDiscoveryInit.maxConnections} */
-export const DEFAULT_MAX_CONNECTIONS = 32
+export const DEFAULT_MAX_CONNECTIONS = 20
 /** @see {@link CellDiscoveryInit.keepNeighbours} */
 export const DEFAULT_KEEP_NEIGHBOURS = 16
 /** how often the connection budget is checked */

@@ -77,7 +77,7 @@ export interface CellDiscoveryInit {
   /**
    * Connections past which the ones this peer dialled and nothing needs are
    * closed (budget.ts); 0 turns the budget off.
-   * @default 32
+   * @default 20
    */
   maxConnections?: number
   /**

@@ -73,6 +73,8 @@ export interface StateGossipStats {
   /** heartbeat ticks that came late, summed: the time liveness deadlines were extended by */
   stalledMs: number
   digestSyncs: number
+  /** live members declared gone: a peer that dies once counts once, a flapping one each time */
+  peersGone: number
   beats: BeatStats
 }
 

@@ -54,7 +54,7 @@ export class DefaultStateGossip extends TypedEventEmitter<StateGossipEvents> imp
   private ownUnannounced = true
   readonly registry: ReplicatedMap
   readonly stats: StateGossipStats = {
-    announcementsIn: 0, announcementsOut: 0, invalidMessages: 0, heartbeats: 0, stalledMs: 0, digestSyncs: 0,
+    announcementsIn: 0, announcementsOut: 0, invalidMessages: 0, heartbeats: 0, stalledMs: 0, digestSyncs: 0, peersGone: 0,
     beats: { vectorsOut: 0, vectorsIn: 0, streamsOpened: 0, streamsAccepted: 0, idleTimeouts: 0 }
   }
 
@@ -233,6 +233,7 @@ export class DefaultStateGossip extends TypedEventEmitter<StateGossipEvents> imp
     for (const [peerId, h] of this.heard) {
       if (h.live && now - h.lastSeen > this.goneAfterMs) {
         h.live = false
+        this.stats.peersGone++
         this.log('peer %s gone', peerId)
         this.safeDispatchEvent('peer:gone', { detail: { peerId } })
       }

@@ -4,6 +4,7 @@
  * peer dialled that nothing needs, and never a near neighbour, a kept-alive
  * peer, a connection with a stream in use, or one the other side dialled; of
  * two connections between one pair only the lower PeerId closes its own.
+ * kad-dht's keep-alive alone does not keep a connection: its tag is dropped.
  */
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
@@ -79,6 +80,25 @@ describe('connection budget', () => {
       await hub.dial(extra.getMultiaddrs()[0])
       assert.equal(await budgetOf(hub, { maxConnections: 1, minAgeMs: 60_000 }).prune(), 0)
     })
+  })
+
+  it("closes a peer kept alive only by kad-dht's closest-peers tag, and drops the tag so libp2p does not redial", async () => {
+    const hub = await node()
+    const kad = await node()
+    const other = await node()
+    nodes.push(hub, kad, other)
+    await hub.dial(kad.getMultiaddrs()[0])
+    await hub.dial(other.getMultiaddrs()[0])
+    await hub.peerStore.merge(kad.peerId, { tags: { [`${KEEP_ALIVE}-kad-dht`]: { value: 1 }, 'kad-close': { value: 50 } } })
+    await hub.peerStore.merge(other.peerId, { tags: { [`${KEEP_ALIVE}-test`]: { value: 1 } } })
+    const budget = budgetOf(hub, { maxConnections: 0 })
+    assert.equal(await budget.prune(), 1)
+    await waitFor(() => hub.getConnections(kad.peerId).length === 0, { timeoutMs: 10_000, message: 'kad-dht peer closed' })
+    const tags = (await hub.peerStore.get(kad.peerId)).tags
+    assert.equal(tags.has(`${KEEP_ALIVE}-kad-dht`), false)
+    // its ranking tag stays: only the keep-alive goes
+    assert.equal(tags.has('kad-close'), true)
+    assert.equal(hub.getConnections(other.peerId).length, 1)
   })
 
   it('of two connections between a pair, the lower PeerId closes the newer one it dialled', async () => {
