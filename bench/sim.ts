@@ -47,12 +47,15 @@ import type { LinkEmulator, LinkProbe, Scenario, SimPeerFactory, SimPeerHandle, 
 import { createSimPeerFactory } from '../node/sim/peer-factory.js'
 import { simProcessFactories } from '../node/sim/processes.js'
 import type { ShardRuntime } from '../sim-net/index.js'
-import { tuneHeapForPeers } from '../node/runtime.js'
+import { SIM_SEMI_SPACE_MB, tuneHeapForPeers } from '../node/runtime.js'
 import type { PeerConfig } from '../node/config/schema.js'
 
-// the same process tuning as the bins: a bench process hosts peers
-// (SIM_BENCH_HEAP_GROWING_PERCENT: an experiment with the memory-for-CPU trade)
-tuneHeapForPeers(process.env.SIM_BENCH_HEAP_GROWING_PERCENT === undefined ? undefined : Number(process.env.SIM_BENCH_HEAP_GROWING_PERCENT))
+// the same process tuning as sim-net's bin: a bench process hosts many peers per thread
+// (SIM_BENCH_HEAP_GROWING_PERCENT and SIM_BENCH_SEMI_SPACE_MB: experiments with the memory-for-CPU trade)
+tuneHeapForPeers({
+  growingPercent: process.env.SIM_BENCH_HEAP_GROWING_PERCENT === undefined ? undefined : Number(process.env.SIM_BENCH_HEAP_GROWING_PERCENT),
+  semiSpaceMb: Number(process.env.SIM_BENCH_SEMI_SPACE_MB ?? SIM_SEMI_SPACE_MB)
+})
 
 const BARE = process.env.SIM_BENCH_FACTORY === 'bare'
 const FACTORY_NAME = BARE ? 'bare-libp2p (sim-net/testing calibration peers, not ecco-peer)' : 'ecco-peer (node/sim factory; no feature sections configured)'

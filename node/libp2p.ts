@@ -122,9 +122,9 @@ export async function createEccoLibp2p (init: EccoLibp2pInit): Promise<EccoLibp2
     start: false,
     services: {
       identify: identify(),
-      // the connection monitor's heartbeat and the DHT's new-contact check both
-      // ping: with one outbound ping stream a collision failed the check, and
-      // the peer never entered the routing table (a late joiner stayed alone)
+      // the DHT's contact checks ping; with one outbound ping stream a collision
+      // (then with the connection monitor's) failed a check, and the peer never
+      // entered the routing table (a late joiner stayed alone)
       ping: ping({ maxOutboundStreams: 2 }),
       // GET_PROVIDERS answers name the asker: without the guard each lookup pings itself
       dht: withoutSelfInRoutingTable(kadDHT({

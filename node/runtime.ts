@@ -8,13 +8,43 @@
  * MB live, so the heap sat at ~5x its live size: 20 idle peers in one process
  * held 900 MB resident for 90 MB live. Growing by 25 % instead halves the
  * resident memory at the same idle CPU (measured in bench:mesh).
+ *
+ * Hosting a hundred peers or more on a thread is another trade. Every stream
+ * keeps a read pending (promises, iterator results) that lives until its next
+ * message, a second or two later; with V8's default young generation (16 MB
+ * semi-spaces, a scavenge every fraction of a second) those outlived two
+ * scavenges, were promoted, and died in the old generation, where only full
+ * collections reclaim them. At 150 peers on two shards V8's GC threads took
+ * about 80 % of a core. Semi-spaces of 128 MB let them die young.
  */
 import { setFlagsFromString } from 'node:v8'
 
 /** old generation growth between full collections, in percent of the live heap */
 export const HEAP_GROWING_PERCENT = 25
 
-export function tuneHeapForPeers (percent = HEAP_GROWING_PERCENT): void {
+/** semi-space MB for processes that host many peers per thread (sim-net, bench:sim) */
+export const SIM_SEMI_SPACE_MB = 64
+
+export interface HeapTuning {
+  /** @default HEAP_GROWING_PERCENT */
+  growingPercent?: number
+  /**
+   * The young generation's semi-space size in MB for isolates created from
+   * now on (worker threads such as sim-net's shards): V8 reads it when it
+   * builds a heap, so the calling thread's own heap keeps its size. Unset:
+   * V8's default, right for a process with one peer.
+   */
+  semiSpaceMb?: number
+}
+
+export function tuneHeapForPeers (tuning: HeapTuning = {}): void {
+  const percent = tuning.growingPercent ?? HEAP_GROWING_PERCENT
   if (!Number.isInteger(percent) || percent < 1) throw new RangeError(`heap growing percent must be a positive integer, got ${percent}`)
   setFlagsFromString(`--heap-growing-percent=${percent}`)
+  const semi = tuning.semiSpaceMb
+  if (semi === undefined) return
+  if (!Number.isInteger(semi) || semi < 1 || semi > 1024) throw new RangeError(`semi-space size must be an integer number of MB in 1-1024, got ${semi}`)
+  // the minimum raises the maximum with it; a maximum alone grows only when survival is high
+  setFlagsFromString(`--min-semi-space-size=${semi}`)
+  setFlagsFromString(`--max-semi-space-size=${semi}`)
 }

@@ -14,9 +14,9 @@
 import { runSimNetCli } from '../../sim-net/index.js'
 import { simFactories } from '../sim/factories.js'
 import { simProcessFactories } from '../sim/processes.js'
-import { tuneHeapForPeers } from '../runtime.js'
+import { SIM_SEMI_SPACE_MB, tuneHeapForPeers } from '../runtime.js'
 
-tuneHeapForPeers()
+tuneHeapForPeers({ semiSpaceMb: SIM_SEMI_SPACE_MB })
 
 const controller = new AbortController()
 let signals = 0

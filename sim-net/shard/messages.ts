@@ -35,7 +35,12 @@ export interface PeerView {
   peer: string
   metrics: Record<string, number>
   digest: string
-  members: string[]
+  /**
+   * Omitted when `digest` (which covers the live set) is the one this peer's
+   * previous snapshot carried: the list did not change, and at a few hundred
+   * peers sending every list every second was O(peers^2) cloning per second.
+   */
+  members?: string[]
   neighbours: string[]
 }
 

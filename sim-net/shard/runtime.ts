@@ -64,7 +64,11 @@ class ShardHost {
   private onMessage (m: FromShard): void {
     switch (m.type) {
       case 'snapshot':
-        for (const v of m.peers) if (this.peers.has(v.peer)) this.views.set(v.peer, v)
+        for (const v of m.peers) {
+          if (!this.peers.has(v.peer)) continue
+          // no list: unchanged since the last view
+          this.views.set(v.peer, v.members === undefined ? { ...v, members: this.views.get(v.peer)?.members ?? [] } : v)
+        }
         this.onSnapshot(m)
         return
       case 'record': this.peers.get(m.peer)?.record(m.series, m.value, m.fields); return

@@ -20,8 +20,10 @@ import type { MessagePort } from 'node:worker_threads'
 /** Snapshots that also carry the emulator's accuracy reservoirs: one in this many. */
 const RESERVOIR_EVERY = 8
 
-function view (peer: string, h: SimPeerHandle): PeerView {
-  return { peer, metrics: h.metrics(), digest: h.registryDigest(), members: h.registryMembers(), neighbours: h.liveNeighbours() }
+/** A peer's view; its member list only when `lastDigest` (its previous view's) differs. */
+function view (peer: string, h: SimPeerHandle, lastDigest?: string): PeerView {
+  const digest = h.registryDigest()
+  return { peer, metrics: h.metrics(), digest, ...(digest === lastDigest ? {} : { members: h.registryMembers() }), neighbours: h.liveNeighbours() }
 }
 
 class Shard {
@@ -33,6 +35,8 @@ class Shard {
   private readonly peers = new Map<string, SimPeerHandle>()
   private readonly timer: ReturnType<typeof setInterval>
   private snapshots = 0
+  /** the digest each peer's last view carried (its member list went with it) */
+  private readonly sentDigests = new Map<string, string>()
 
   constructor (port: MessagePort, init: ShardInit, build: SimChildFactoryBuilder) {
     this.port = port
@@ -77,6 +81,7 @@ class Shard {
       })
       this.peers.set(m.peer, h)
       const started: StartedPeer = { peerId: h.peerId, multiaddrs: h.multiaddrs, view: view(m.peer, h) }
+      this.sentDigests.set(m.peer, started.view.digest)
       return started
     }
     const h = this.peers.get(m.peer)
@@ -85,6 +90,7 @@ class Shard {
       case 'stop':
       case 'kill':
         this.peers.delete(m.peer)
+        this.sentDigests.delete(m.peer)
         await (m.type === 'stop' ? h.stop() : h.kill())
         return undefined
       case 'condition-start': await f.sensors?.conditionStarted(h, m.condition); return undefined
@@ -109,7 +115,9 @@ class Shard {
     const views: PeerView[] = []
     for (const [peer, h] of this.peers) {
       try {
-        views.push(view(peer, h))
+        const v = view(peer, h, this.sentDigests.get(peer))
+        this.sentDigests.set(peer, v.digest)
+        views.push(v)
       } catch {
         // a peer half-way through stopping may throw from its metrics; the next snapshot will do
       }
