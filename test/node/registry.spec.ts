@@ -42,10 +42,13 @@ describe('registry gossip', () => {
       timeoutMs: 10_000,
       message: () => mesh.peers.map((p) => `${p.config.name ?? ''}:${p.neighbours().length}`).join(' ')
     })
-    for (const p of mesh.peers) {
-      const live = p.registry().filter((e) => e.live).map((e) => e.state.name).sort()
-      assert.deepEqual(live, [...names].sort())
-    }
+    // an entry can arrive (sync, a relayed announcement) a moment before its peer's first beat
+    const liveNames = (p: EccoPeer): string[] => p.registry().filter((e) => e.live).map((e) => e.state.name).sort()
+    await waitFor(() => mesh.peers.every((p) => liveNames(p).length === names.length), {
+      timeoutMs: 10_000,
+      message: () => mesh.peers.map((p) => `${p.config.name ?? ''}:${liveNames(p).join(',')}`).join(' ')
+    })
+    for (const p of mesh.peers) assert.deepEqual(liveNames(p), [...names].sort())
   })
 
   it('declares nobody gone when its own event loop stalls for longer than the gone deadline', async () => {
