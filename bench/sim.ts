@@ -165,6 +165,8 @@ interface FleetWindow {
   syncExchanges: number
   /** live peers declared gone, summed over the fleet: no peer dies here, so each is a false alarm */
   goneEvents: number
+  /** start-up work (START_UP_WORK's counters) summed over the fleet: before the window, and in it */
+  startUpWork: { beforeWindow: Record<string, number>, inWindow: Record<string, number> }
 }
 
 function fleetWindow (handles: SimPeerHandle[], before: Array<Record<string, number>>, seconds: number): FleetWindow {
@@ -178,7 +180,11 @@ function fleetWindow (handles: SimPeerHandle[], before: Array<Record<string, num
     minLive: Math.min(...after.map(m => m.ecco_registry_peers_live ?? 0)),
     beatIdleTimeouts: mean(delta('ecco_beat_idle_timeouts_total')) * after.length,
     syncExchanges: mean(delta('ecco_sync_exchanges_total')) * after.length,
-    goneEvents: mean(delta('ecco_registry_gone_total')) * after.length
+    goneEvents: mean(delta('ecco_registry_gone_total')) * after.length,
+    startUpWork: {
+      beforeWindow: Object.fromEntries(START_UP_WORK.map(k => [k, before.reduce((a, m) => a + (m[k] ?? 0), 0)])),
+      inWindow: Object.fromEntries(START_UP_WORK.map(k => [k, mean(delta(k)) * after.length]))
+    }
   }
 }
 

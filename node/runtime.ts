@@ -11,11 +11,13 @@
  *
  * Hosting a hundred peers or more on a thread is another trade. Every stream
  * keeps a read pending (promises, iterator results) that lives until its next
- * message, a second or two later; with V8's default young generation (16 MB
- * semi-spaces, a scavenge every fraction of a second) those outlived two
- * scavenges, were promoted, and died in the old generation, where only full
- * collections reclaim them. At 150 peers on two shards V8's GC threads took
- * about 80 % of a core. Semi-spaces of 128 MB let them die young.
+ * message, a second or two later. With V8's default young generation here
+ * (semi-spaces of at most 32 MB, a scavenge every few hundred ms at that
+ * allocation rate) those outlived two scavenges, were promoted and died in the
+ * old generation, where only full collections reclaim them: 60 peers on one
+ * thread promoted about 55 MB/s and ran a full collection every 4 s, and
+ * V8's four GC threads together took most of a core while 200 peers on two
+ * shards started. Semi-spaces of 64 MB let most of them die young.
  */
 import { setFlagsFromString } from 'node:v8'
 
