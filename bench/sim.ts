@@ -35,7 +35,11 @@
  * Env: SIM_BENCH_STEPS (default "25,50,75,100,150,200": real peers are heavier than the calibration peers, so
  * the ladder starts low), SIM_BENCH_WARMUP, SIM_BENCH_WARMUP_MAX, SIM_BENCH_WINDOW,
  * SIM_BENCH_SHARDS (worker threads, default one per core; 0: the main thread), SIM_BENCH_CELL_PRECISION (default 7),
- * SIM_BENCH_PROFILE (a folder: CPU profile of the main thread in each step's measured window; with shards only the orchestrator's).
+ * SIM_BENCH_PROFILE (a folder: CPU profile of the main thread in each step's measured window; with shards only the orchestrator's),
+ * SIM_BENCH_HEAP_GROWING_PERCENT and SIM_BENCH_SEMI_SPACE_MB (heap tuning, node/runtime.ts; the shards get 64 MB semi-spaces).
+ *
+ * Each step also records the fleet in its window from the peers' own counters: connections and beat
+ * vectors per peer, false "gone" declarations, and the start-up work before and inside the window.
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import { cpus } from 'node:os'
@@ -154,36 +158,39 @@ interface StepResult {
   fleet: FleetWindow | null
 }
 
-/** Per-peer means over the measured window (gauges at its end). */
+/** The fleet over the measured window: per-peer means, fleet sums where a field says so (gauges at its end). */
 interface FleetWindow {
   connectedPeers: number
   beatVectorsOutPerSecond: number
   beatVectorsInPerSecond: number
   /** the fewest live registry entries any peer saw at the window's end (all: the fleet size) */
   minLive: number
+  /** fleet sums */
   beatIdleTimeouts: number
   syncExchanges: number
-  /** live peers declared gone, summed over the fleet: no peer dies here, so each is a false alarm */
+  /** live peers declared gone, a fleet sum: no peer dies here, so each is a false alarm */
   goneEvents: number
-  /** start-up work (START_UP_WORK's counters) summed over the fleet: before the window, and in it */
+  /** start-up work (START_UP_WORK's counters), fleet sums: before the window, and in it */
   startUpWork: { beforeWindow: Record<string, number>, inWindow: Record<string, number> }
 }
 
 function fleetWindow (handles: SimPeerHandle[], before: Array<Record<string, number>>, seconds: number): FleetWindow {
+  type Counters = Record<string, number>
   const after = handles.map(h => h.metrics())
-  const mean = (f: (m: Record<string, number>, i: number) => number): number => after.reduce((a, m, i) => a + f(m, i), 0) / Math.max(1, after.length)
-  const delta = (k: string) => (m: Record<string, number>, i: number): number => (m[k] ?? 0) - (before[i]?.[k] ?? 0)
+  const sum = (f: (m: Counters, i: number) => number, views: Counters[] = after): number => views.reduce((a, m, i) => a + f(m, i), 0)
+  const mean = (f: (m: Counters, i: number) => number): number => sum(f) / Math.max(1, after.length)
+  const delta = (k: string) => (m: Counters, i: number): number => (m[k] ?? 0) - (before[i]?.[k] ?? 0)
   return {
     connectedPeers: mean(m => m.ecco_peers_connected ?? 0),
     beatVectorsOutPerSecond: mean(delta('ecco_beat_vectors_total_out')) / seconds,
     beatVectorsInPerSecond: mean(delta('ecco_beat_vectors_total_in')) / seconds,
     minLive: Math.min(...after.map(m => m.ecco_registry_peers_live ?? 0)),
-    beatIdleTimeouts: mean(delta('ecco_beat_idle_timeouts_total')) * after.length,
-    syncExchanges: mean(delta('ecco_sync_exchanges_total')) * after.length,
-    goneEvents: mean(delta('ecco_registry_gone_total')) * after.length,
+    beatIdleTimeouts: sum(delta('ecco_beat_idle_timeouts_total')),
+    syncExchanges: sum(delta('ecco_sync_exchanges_total')),
+    goneEvents: sum(delta('ecco_registry_gone_total')),
     startUpWork: {
-      beforeWindow: Object.fromEntries(START_UP_WORK.map(k => [k, before.reduce((a, m) => a + (m[k] ?? 0), 0)])),
-      inWindow: Object.fromEntries(START_UP_WORK.map(k => [k, mean(delta(k)) * after.length]))
+      beforeWindow: Object.fromEntries(START_UP_WORK.map(k => [k, sum(m => m[k] ?? 0, before)])),
+      inWindow: Object.fromEntries(START_UP_WORK.map(k => [k, sum(delta(k))]))
     }
   }
 }
