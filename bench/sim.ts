@@ -163,6 +163,8 @@ interface FleetWindow {
   connectedPeers: number
   beatVectorsOutPerSecond: number
   beatVectorsInPerSecond: number
+  /** peers named in the vectors a peer takes in: changes and refreshes (protocols/state/liveness.ts) */
+  beatEntriesInPerSecond: number
   /** the fewest live registry entries any peer saw at the window's end (all: the fleet size) */
   minLive: number
   /** fleet sums */
@@ -170,6 +172,9 @@ interface FleetWindow {
   syncExchanges: number
   /** live peers declared gone, a fleet sum: no peer dies here, so each is a false alarm */
   goneEvents: number
+  /** suspicions raised and refuted, fleet sums: connections the budget closed, and silences */
+  suspicions: number
+  refutations: number
   /** start-up work (START_UP_WORK's counters), fleet sums: before the window, and in it */
   startUpWork: { beforeWindow: Record<string, number>, inWindow: Record<string, number> }
 }
@@ -184,10 +189,13 @@ function fleetWindow (handles: SimPeerHandle[], before: Array<Record<string, num
     connectedPeers: mean(m => m.ecco_peers_connected ?? 0),
     beatVectorsOutPerSecond: mean(delta('ecco_beat_vectors_total_out')) / seconds,
     beatVectorsInPerSecond: mean(delta('ecco_beat_vectors_total_in')) / seconds,
+    beatEntriesInPerSecond: mean(delta('ecco_beat_entries_total_in')) / seconds,
     minLive: Math.min(...after.map(m => m.ecco_registry_peers_live ?? 0)),
     beatIdleTimeouts: sum(delta('ecco_beat_idle_timeouts_total')),
     syncExchanges: sum(delta('ecco_sync_exchanges_total')),
     goneEvents: sum(delta('ecco_registry_gone_total')),
+    suspicions: sum(delta('ecco_liveness_suspicions_total')),
+    refutations: sum(delta('ecco_liveness_refutations_total')),
     startUpWork: {
       beforeWindow: Object.fromEntries(START_UP_WORK.map(k => [k, sum(m => m[k] ?? 0, before)])),
       inWindow: Object.fromEntries(START_UP_WORK.map(k => [k, sum(delta(k))]))
@@ -361,7 +369,7 @@ async function main (): Promise<void> {
   for (const n of STEPS) {
     const r = await step(n, baseline)
     steps.push(r)
-    process.stdout.write(`${String(n).padStart(4)} peers: ${r.ok ? 'ok  ' : 'FAIL'} probe median RTT ${r.probe.medianRttMs.toFixed(2)} ms (${r.probe.medianErrorPct.toFixed(1)}%${r.shardMedianErrorPct === undefined ? '' : `; shards ${r.shardMedianErrorPct.map(e => e.toFixed(1)).join('/')}%`}), chunks on time ${(100 * r.emulator.withinTolerance).toFixed(1)}%, lateness p99 ${r.emulator.latenessP99Ms.toFixed(1)} ms, loop p99 ${r.eventLoop.p99Ms.toFixed(1)} ms, warm-up ${(r.warmupMs / 1000).toFixed(0)} s${r.settled ? '' : ' (unsettled)'}, cpu ${r.cpuPercent.toFixed(0)}% (steady ${r.steadyCpuPercent?.toFixed(0) ?? '-'}%), rss ${r.rssMb.toFixed(0)} MB${r.fleet === null ? '' : `; per peer ${r.fleet.connectedPeers.toFixed(1)} connections, ${r.fleet.beatVectorsOutPerSecond.toFixed(1)} beat vectors/s out, min live ${r.fleet.minLive}, false gone ${r.fleet.goneEvents}`}\n`)
+    process.stdout.write(`${String(n).padStart(4)} peers: ${r.ok ? 'ok  ' : 'FAIL'} probe median RTT ${r.probe.medianRttMs.toFixed(2)} ms (${r.probe.medianErrorPct.toFixed(1)}%${r.shardMedianErrorPct === undefined ? '' : `; shards ${r.shardMedianErrorPct.map(e => e.toFixed(1)).join('/')}%`}), chunks on time ${(100 * r.emulator.withinTolerance).toFixed(1)}%, lateness p99 ${r.emulator.latenessP99Ms.toFixed(1)} ms, loop p99 ${r.eventLoop.p99Ms.toFixed(1)} ms, warm-up ${(r.warmupMs / 1000).toFixed(0)} s${r.settled ? '' : ' (unsettled)'}, cpu ${r.cpuPercent.toFixed(0)}% (steady ${r.steadyCpuPercent?.toFixed(0) ?? '-'}%), rss ${r.rssMb.toFixed(0)} MB${r.fleet === null ? '' : `; per peer ${r.fleet.connectedPeers.toFixed(1)} connections, ${r.fleet.beatVectorsOutPerSecond.toFixed(1)} beat vectors/s out (${r.fleet.beatEntriesInPerSecond.toFixed(0)} entries/s in), min live ${r.fleet.minLive}, false gone ${r.fleet.goneEvents}`}\n`)
     if (!r.ok) break
   }
   const passing = steps.filter(s => s.ok).map(s => s.peers)

@@ -95,7 +95,8 @@ export async function createEccoLibp2p (init: EccoLibp2pInit): Promise<EccoLibp2
   const client = init.client ?? false
   // the gater and score function must exist before libp2p; the security feature configures them
   const security = securityAssembly({ gater: init.connectionGater ?? { denyDialMultiaddr: () => false }, scoring: init.permissioned === true })
-  return await createLibp2p({
+  // the budget (in discovery) closes connections that liveness (in state) must hear of first
+  const node: EccoLibp2p = await createLibp2p({
     privateKey: init.privateKey,
     addresses: { listen: init.listen },
     transports: init.transports ?? [tcp()],
@@ -160,7 +161,8 @@ export async function createEccoLibp2p (init: EccoLibp2pInit): Promise<EccoLibp2
         provide: !client,
         ...(init.maxConnections === undefined ? {} : { maxConnections: init.maxConnections }),
         // open on every connection of a member: they do not make one needed
-        idleProtocols: [DHT_PROTOCOL, BEATS_PROTOCOL]
+        idleProtocols: [DHT_PROTOCOL, BEATS_PROTOCOL],
+        beforeClose: async (connection, options) => { await node.services.state.release(connection, options) }
       }),
       state: stateGossip({
         state: init.state,
@@ -173,4 +175,5 @@ export async function createEccoLibp2p (init: EccoLibp2pInit): Promise<EccoLibp2
       security: security.service
     }
   }) as EccoLibp2p
+  return node
 }

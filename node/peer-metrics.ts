@@ -35,8 +35,14 @@ export function collectPeerMetrics (peer: EccoPeer, startedAt: number): MetricFa
       { labels: { direction: 'in' }, value: state.stats.beats.vectorsIn },
       { labels: { direction: 'out' }, value: state.stats.beats.vectorsOut }
     ]),
+    counter('ecco_beat_entries_total', 'Peers named in beat vectors: changes and refreshes, not the fleet each time', [
+      { labels: { direction: 'in' }, value: state.stats.beats.entriesIn },
+      { labels: { direction: 'out' }, value: state.stats.beats.entriesOut }
+    ]),
     counter('ecco_beat_idle_timeouts_total', 'Liveness streams dropped for silence', state.stats.beats.idleTimeouts),
-    counter('ecco_registry_gone_total', 'Live members declared gone for silence (a live peer counted here was a false alarm)', state.stats.peersGone),
+    counter('ecco_liveness_suspicions_total', 'Members this peer suspected (its last stream from them ended, or fell silent)', state.stats.beats.suspicions),
+    counter('ecco_liveness_refutations_total', 'Suspicions of live members withdrawn here because the suspect beat again', state.stats.beats.refutations),
+    counter('ecco_registry_gone_total', 'Live members declared gone (a live peer counted here was a false alarm)', state.stats.peersGone),
     counter('ecco_heartbeat_stalled_seconds_total', 'Time heartbeats came late (event loop stalls); liveness deadlines are extended by it', state.stats.stalledMs / 1000),
     counter('ecco_sync_exchanges_total', 'Completed anti-entropy exchanges', sync.stats.exchanges),
     counter('ecco_sync_failures_total', 'Anti-entropy exchanges that failed', sync.stats.failures),

@@ -23,7 +23,7 @@
  * close the same link from both ends; of two connections between one pair, the
  * lower PeerId closes the one it dialled.
  */
-import { KEEP_ALIVE, type ComponentLogger, type Connection, type Logger, type PeerId, type PeerStore } from '@libp2p/interface'
+import { KEEP_ALIVE, type AbortOptions, type ComponentLogger, type Connection, type Logger, type PeerId, type PeerStore } from '@libp2p/interface'
 import type { ConnectionManager } from '@libp2p/interface-internal'
 
 /** the tag kad-dht keeps its closest peers connected with (@libp2p/kad-dht's KEEP_ALIVE_TAG, not exported) */
@@ -45,6 +45,8 @@ export interface ConnectionBudgetInit {
   idleProtocols: readonly string[]
   /** peers that must stay connected: the nearest neighbours */
   protectedPeers: () => ReadonlySet<string>
+  /** runs before a connection is closed: liveness tells the other side it is no death */
+  beforeClose?: (connection: Connection, options: AbortOptions) => Promise<void>
 }
 
 export interface ConnectionBudgetStats {
@@ -103,7 +105,11 @@ export class ConnectionBudget {
       }
       await Promise.all([...closing].map(async (c) => {
         this.log('closing connection %s to %p', c.id, c.remotePeer)
-        try { await c.close({ signal: AbortSignal.timeout(1000) }) } catch (err) { c.abort(err as Error) }
+        const signal = AbortSignal.timeout(1000)
+        try {
+          await this.init.beforeClose?.(c, { signal })
+          await c.close({ signal })
+        } catch (err) { c.abort(err as Error) }
       }))
       return closing.size
     } finally {

@@ -130,7 +130,8 @@ export class DefaultCellDiscovery extends TypedEventEmitter<DiscoveryEvents> imp
         intervalMs: PRUNE_INTERVAL_MS,
         minAgeMs: PRUNE_MIN_AGE_MS,
         idleProtocols: [...DEFAULT_IDLE_PROTOCOLS, ...(init.idleProtocols ?? [])],
-        protectedPeers: () => this.nearest()
+        protectedPeers: () => this.nearest(),
+        ...(init.beforeClose === undefined ? {} : { beforeClose: init.beforeClose })
       })
     }
   }

@@ -15,7 +15,7 @@
  * node.services.discovery.getNeighbours()
  * ```
  */
-import type { PeerId, TypedEventTarget } from '@libp2p/interface'
+import type { AbortOptions, Connection, PeerId, TypedEventTarget } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Position } from '../geo/index.js'
 import { DefaultCellDiscovery, type CellDiscoveryComponents } from './discovery.js'
@@ -91,6 +91,11 @@ export interface CellDiscoveryInit {
    * @default []
    */
   idleProtocols?: string[]
+  /**
+   * Runs before the budget closes a connection, e.g. so liveness can tell the
+   * other side that this is no death (protocols/state's `release`).
+   */
+  beforeClose?: (connection: Connection, options: AbortOptions) => Promise<void>
   /**
    * Provide our own cell and greet the neighbours we find. Vehicles look up
    * cells but never provide one.

@@ -12,18 +12,26 @@ export const MAX_PEER_STATE_BYTES = 16 * 1024
 /** protons limits for repeated fields of a PeerState */
 export const PEER_STATE_LIMITS = { sensors: 64, radios: 16, multiaddrs: 32, roles: 32 }
 /** liveness: one long-lived stream per connection carrying beat vectors (beats.ts) */
-export const BEATS_PROTOCOL = '/ecco/state/beats/1.0.0'
-export const BEATS_VERSION = 1
+export const BEATS_PROTOCOL = '/ecco/state/beats/2.0.0'
+export const BEATS_VERSION = 2
 /** @see {@link StateGossipInit.beatFanout} */
 export const DEFAULT_BEAT_FANOUT = 8
 /**
- * Every beats stream gets a vector within one goneAfter period, so a direct
- * neighbour never depends on relays alone. A Monte Carlo of the exchange
- * (full mesh of 6-100 members, fanout 4-8, deliveries up to 0.3 heartbeat
- * late) never let a view go staler than 2.8 heartbeats this way; with twice
- * the period, 13 checks in a million wrongly declared a live peer gone.
+ * Every beats stream gets a vector within one goneAfter period: a member
+ * silent for a heartbeat longer is suspected (liveness.ts).
  */
 export const BEAT_ROTATION_GONE_PERIODS = 1
+/**
+ * A suspicion stands this many goneAfter periods before the peer counts as
+ * gone: time for the suspect, if alive, to hear of it and for its refutation
+ * to cross the fleet. The budget's closes say they are no death (`release`),
+ * so what is left is mostly real.
+ */
+export const BEAT_SUSPECT_GONE_PERIODS = 1
+/** every peer's beat crosses the fleet once per this many heartbeats */
+export const BEAT_REFRESH_HEARTBEATS = 10
+/** a peer no refresh reached for this many refresh periods (plus a goneAfter period) is gone */
+export const BEAT_STALE_REFRESHES = 2
 /**
  * A beats stream silent this many goneAfter periods is dropped. Generous: on a
  * saturated event loop heartbeats run late, and a dropped stream costs a new

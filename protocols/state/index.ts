@@ -3,8 +3,9 @@
  * State gossip: every peer owns one entry of a replicated registry
  * (capabilities and load), announced on `ecco/v1/state` when it changes and
  * repaired by anti-entropy. Liveness comes from heartbeats that travel as beat
- * vectors between connected members (`/ecco/state/beats/1.0.0`), so a
- * heartbeat costs each peer its connections, not the whole fleet.
+ * vectors between connected members (`/ecco/state/beats/2.0.0`); the fleet
+ * hears of a peer's beat only when its liveness changes, plus a periodic
+ * refresh, so a heartbeat costs each peer its connections, not the fleet.
  *
  * @example
  * ```ts
@@ -12,7 +13,7 @@
  * node.services.state.getRegistry() // [{ peerId, state, live }]
  * ```
  */
-import type { PeerId, TypedEventTarget } from '@libp2p/interface'
+import type { AbortOptions, Connection, PeerId, TypedEventTarget } from '@libp2p/interface'
 import { DefaultStateGossip, type StateGossipComponents } from './state-gossip.js'
 import type { Load, PeerState } from './pb/state.js'
 
@@ -21,7 +22,7 @@ export type PeerStateInput = Omit<PeerState, 'version'>
 export interface RegistryEntry {
   peerId: string
   state: PeerState
-  /** local view: heard from within goneAfterHeartbeats heartbeats */
+  /** local view: not gone (protocols/state/liveness.ts says when a peer is) */
   live: boolean
   /** ms since epoch when its heartbeat last advanced here (undefined: only known via sync) */
   lastSeen?: number
@@ -82,10 +83,17 @@ export interface StateGossipStats {
 export interface BeatStats {
   vectorsOut: number
   vectorsIn: number
+  /** peers named in vectors: a vector carries changes, not the fleet */
+  entriesOut: number
+  entriesIn: number
   streamsOpened: number
   streamsAccepted: number
   /** streams dropped for carrying no vector for the idle timeout */
   idleTimeouts: number
+  /** members this peer suspected: its last stream from them ended, or fell silent */
+  suspicions: number
+  /** suspicions of live peers withdrawn here because the suspect beat again */
+  refutations: number
 }
 
 export interface StateGossipEvents {
@@ -107,6 +115,11 @@ export interface StateGossip extends TypedEventTarget<StateGossipEvents> {
   /** publish the own entry now (also runs on the heartbeat after a load change) */
   announce: () => Promise<void>
   isLive: (peerId: PeerId | string) => boolean
+  /**
+   * Call before closing a connection on purpose: tells the member on it that
+   * this is no death, so neither side suspects the other when it ends.
+   */
+  release: (connection: Connection, options?: AbortOptions) => Promise<void>
 }
 
 export function stateGossip (init: StateGossipInit): (components: StateGossipComponents) => StateGossip {
@@ -118,4 +131,5 @@ export { BeatVector } from './pb/beats.js'
 export { PeerState, Load, Capacity, Sensor, Radio, StateAnnouncement } from './pb/state.js'
 export { decodePeerState } from './codec.js'
 export { createRegistryMap, LwwRegistryMap } from './registry-map.js'
+export { LivenessView, type LivenessInit, type PeerView } from './liveness.js'
 export type { StateGossipComponents }

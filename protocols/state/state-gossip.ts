@@ -2,15 +2,17 @@
  * The registry service. Announcements go out when the own entry changes and
  * carry only it (a peer cannot overwrite another's through gossip); entries
  * of others arrive through anti-entropy and are validated as PeerState before
- * merging. Liveness comes from beat vectors between connected peers
- * (beats.ts), and a registry digest rides along to detect divergence.
+ * merging. Liveness is a view kept by exception (liveness.ts) and carried by
+ * beat vectors between connected peers (beats.ts); a registry digest rides
+ * along to detect divergence.
  */
-import { TopicValidatorResult, TypedEventEmitter, type ComponentLogger, type Logger, type Message, type PeerId, type PubSub, type Startable } from '@libp2p/interface'
+import { TopicValidatorResult, TypedEventEmitter, type AbortOptions, type ComponentLogger, type Connection, type Logger, type Message, type PeerId, type PubSub, type Startable } from '@libp2p/interface'
 import { InvalidMessageError } from '../wire/index.js'
 import type { AntiEntropy } from '../sync/index.js'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import { BeatExchange } from './beats.js'
 import { decodeAnnouncement, decodePeerState } from './codec.js'
+import { LivenessView } from './liveness.js'
 import {
   BEAT_IDLE_GONE_PERIODS, BEAT_ROTATION_GONE_PERIODS, DEFAULT_BEAT_FANOUT, DEFAULT_GONE_AFTER_HEARTBEATS, DEFAULT_HEARTBEAT_MS, DIGEST_MISMATCH_SYNC_AFTER, REGISTRY_DOCUMENT, STATE_TOPIC, STATE_VERSION
 } from './constants.js'
@@ -28,9 +30,6 @@ export interface StateGossipComponents {
   logger: ComponentLogger
 }
 
-/** lastSeen: local time the peer's beat last advanced (or an announcement came); beat: its newest beat */
-interface Heard { lastSeen: number, live: boolean, beat: number }
-
 export class DefaultStateGossip extends TypedEventEmitter<StateGossipEvents> implements StateGossip, Startable {
   private readonly components: StateGossipComponents
   private readonly log: Logger
@@ -39,7 +38,9 @@ export class DefaultStateGossip extends TypedEventEmitter<StateGossipEvents> imp
   private readonly member: boolean
   private readonly self: string
   private own: PeerStateInput
-  private readonly heard = new Map<string, Heard>()
+  private readonly view: LivenessView
+  /** members whose going live was reported: only they are reported gone */
+  private readonly reportedLive = new Set<string>()
   private readonly decoded = new WeakMap<Message, StateAnnouncement>()
   private timer?: ReturnType<typeof setInterval>
   private lastTickAt?: number
@@ -55,7 +56,7 @@ export class DefaultStateGossip extends TypedEventEmitter<StateGossipEvents> imp
   readonly registry: ReplicatedMap
   readonly stats: StateGossipStats = {
     announcementsIn: 0, announcementsOut: 0, invalidMessages: 0, heartbeats: 0, stalledMs: 0, digestSyncs: 0, peersGone: 0,
-    beats: { vectorsOut: 0, vectorsIn: 0, streamsOpened: 0, streamsAccepted: 0, idleTimeouts: 0 }
+    beats: { vectorsOut: 0, vectorsIn: 0, entriesOut: 0, entriesIn: 0, streamsOpened: 0, streamsAccepted: 0, idleTimeouts: 0, suspicions: 0, refutations: 0 }
   }
 
   constructor (components: StateGossipComponents, init: StateGossipInit) {
@@ -70,14 +71,24 @@ export class DefaultStateGossip extends TypedEventEmitter<StateGossipEvents> imp
     this.own = init.state
     if (init.registry === undefined) throw new TypeError('stateGossip: init.registry is required')
     this.registry = init.registry
+    const rotationTicks = goneAfterHeartbeats * BEAT_ROTATION_GONE_PERIODS
+    this.view = new LivenessView({
+      self: this.self,
+      heartbeatMs: this.heartbeatMs,
+      goneAfterMs: this.goneAfterMs,
+      // every stream gets a vector within the rotation
+      changeTicks: rotationTicks + 1,
+      onTransition: (peer, live) => { this.transition(peer, live) },
+      stats: this.stats.beats
+    })
     if (this.member) {
       this.beats = new BeatExchange(components, {
         self: this.self,
         fanout: init.beatFanout ?? DEFAULT_BEAT_FANOUT,
-        rotationTicks: goneAfterHeartbeats * BEAT_ROTATION_GONE_PERIODS,
+        rotationTicks,
         idleTimeoutMs: this.goneAfterMs * BEAT_IDLE_GONE_PERIODS,
-        known: () => this.knownBeats(),
-        onBeat: (peer, beat) => { this.onBeat(peer, beat) },
+        view: this.view,
+        ownBeat: () => this.ownBeat,
         onDigest: (from, digest) => { this.checkDigest(from, digest) },
         digest: () => this.registry.digest(),
         onInvalid: (from, err) => { this.invalid(from, err) },
@@ -113,10 +124,11 @@ export class DefaultStateGossip extends TypedEventEmitter<StateGossipEvents> imp
     if (this.member) void this.announce()
   }
 
-  /** unsubscribe while pubsub is still running */
-  beforeStop (): void {
+  /** unsubscribe while pubsub is still running; say goodbye while the connections are open */
+  async beforeStop (): Promise<void> {
     clearInterval(this.timer)
     this.timer = undefined
+    await this.beats?.leave(AbortSignal.timeout(this.heartbeatMs))
     const { pubsub, sync } = this.components
     pubsub.removeEventListener('message', this.onMessage)
     pubsub.topicValidators.delete(STATE_TOPIC)
@@ -130,10 +142,14 @@ export class DefaultStateGossip extends TypedEventEmitter<StateGossipEvents> imp
 
   digest (): string { return this.registry.digest() }
 
+  async release (connection: Connection, options: AbortOptions = {}): Promise<void> {
+    await this.beats?.release(connection, options)
+  }
+
   getEntry (peerId: string): RegistryEntry | undefined {
     const bytes = this.registry.get(peerId)
     if (bytes === undefined) return undefined
-    const h = this.heard.get(peerId)
+    const v = this.view.get(peerId)
     const self = peerId === this.self && this.member
     let state: PeerState
     try {
@@ -143,8 +159,8 @@ export class DefaultStateGossip extends TypedEventEmitter<StateGossipEvents> imp
       this.log.error('registry entry of %s does not decode: %e', peerId, err)
       return undefined
     }
-    const entry: RegistryEntry = { peerId, state, live: self || (h?.live ?? false) }
-    if (h !== undefined) entry.lastSeen = h.lastSeen
+    const entry: RegistryEntry = { peerId, state, live: self || (v?.live ?? false) }
+    if (v !== undefined) entry.lastSeen = v.heardAt
     return entry
   }
 
@@ -160,7 +176,7 @@ export class DefaultStateGossip extends TypedEventEmitter<StateGossipEvents> imp
   isLive (peerId: PeerId | string): boolean {
     const id = peerId.toString()
     if (id === this.self) return this.member
-    return this.heard.get(id)?.live ?? false
+    return this.view.isLive(id)
   }
 
   updateState (patch: Partial<PeerStateInput>): void {
@@ -217,27 +233,31 @@ export class DefaultStateGossip extends TypedEventEmitter<StateGossipEvents> imp
     this.stats.heartbeats++
     // load rides on the heartbeat after it changed (updateLoad); nothing else is announced unchanged
     if (this.ownUnannounced) void this.announce()
-    if (this.beats !== undefined) {
-      this.ownBeat = Math.max(this.ownBeat + 1, Date.now())
-      this.beats.tick()
-    }
     const now = Date.now()
     // A late tick means this peer's event loop stalled and it read nothing either: that
     // time is not the peers' silence. Without this, a loaded host declares live peers gone.
     const stalled = this.lastTickAt === undefined ? 0 : Math.max(0, now - this.lastTickAt - this.heartbeatMs)
     this.lastTickAt = now
-    if (stalled > 0) {
-      this.stats.stalledMs += stalled
-      for (const h of this.heard.values()) h.lastSeen = Math.min(now, h.lastSeen + stalled)
+    this.stats.stalledMs += stalled
+    this.view.tick(now, stalled, this.beats?.directPeers() ?? [])
+    if (this.beats !== undefined) {
+      this.ownBeat = Math.max(this.ownBeat + 1, now)
+      this.beats.tick()
     }
-    for (const [peerId, h] of this.heard) {
-      if (h.live && now - h.lastSeen > this.goneAfterMs) {
-        h.live = false
-        this.stats.peersGone++
-        this.log('peer %s gone', peerId)
-        this.safeDispatchEvent('peer:gone', { detail: { peerId } })
-      }
+  }
+
+  /** Members only: a beat can name a peer before its registry entry arrives (see changed()). */
+  private transition (peerId: string, live: boolean): void {
+    if (live) {
+      if (this.registry.get(peerId) === undefined || this.reportedLive.has(peerId)) return
+      this.reportedLive.add(peerId)
+      this.safeDispatchEvent('peer:live', { detail: { peerId } })
+      return
     }
+    if (!this.reportedLive.delete(peerId)) return
+    this.stats.peersGone++
+    this.log('peer %s gone', peerId)
+    this.safeDispatchEvent('peer:gone', { detail: { peerId } })
   }
 
   /** Runs inside gossipsub before forwarding: invalid announcements are neither relayed nor merged. */
@@ -270,42 +290,12 @@ export class DefaultStateGossip extends TypedEventEmitter<StateGossipEvents> imp
     const origin = msg.from.toString()
     const changed = ann.delta.byteLength === 0 ? [] : this.registry.merge(ann.delta)
     if (changed.length > 0) this.changed(changed)
-    this.markHeard(origin)
-  }
-
-  /** Own beat and the newest of every peer still live: what beat vectors carry. */
-  private * knownBeats (): Iterable<[string, number]> {
-    yield [this.self, this.ownBeat]
-    for (const [peer, h] of this.heard) if (h.live && h.beat > 0) yield [peer, h.beat]
-  }
-
-  /** Most beats arrive several times, relayed: the common case is one map lookup. */
-  private onBeat (peerId: string, beat: number): void {
-    const h = this.heard.get(peerId)
-    if (h !== undefined && beat <= h.beat) return
-    // only members are heard; a beat names a peer outside the registry until its entry arrives
-    if (h === undefined && this.registry.get(peerId) === undefined) return
-    this.markHeard(peerId, beat)
-  }
-
-  private markHeard (peerId: string, beat = 0): void {
-    const h = this.heard.get(peerId)
-    if (h === undefined) {
-      this.heard.set(peerId, { lastSeen: Date.now(), live: true, beat })
-      this.safeDispatchEvent('peer:live', { detail: { peerId } })
-      return
-    }
-    h.lastSeen = Date.now()
-    h.beat = Math.max(h.beat, beat)
-    if (!h.live) {
-      h.live = true
-      this.log('peer %s live again', peerId)
-      this.safeDispatchEvent('peer:live', { detail: { peerId } })
-    }
+    this.view.announced(origin, Date.now())
   }
 
   private changed (peerIds: string[]): void {
     this.changedAt = Date.now()
+    for (const peerId of peerIds) if (this.view.isLive(peerId)) this.transition(peerId, true)
     this.safeDispatchEvent('registry:change', { detail: { peerIds } })
   }
 

@@ -97,7 +97,7 @@ describe('hostile input on the foundation protocols', () => {
   })
 })
 
-describe('hostile input on /ecco/state/beats/1.0.0', () => {
+describe('hostile input on /ecco/state/beats/2.0.0', () => {
   const mesh = new TestMesh()
   let target: EccoPeer
   let member: EccoPeer
@@ -118,7 +118,7 @@ describe('hostile input on /ecco/state/beats/1.0.0', () => {
     await pipe([frame], (s) => lp.encode(s), stream.sink).catch(() => {})
   }
 
-  const vector = (v: Partial<BeatVector>): Uint8Array => BeatVector.encode({ version: 1, intros: [], indexes: [], ages: [], base: BigInt(Date.now()), digest: '', ...v })
+  const vector = (v: Partial<BeatVector>): Uint8Array => BeatVector.encode({ version: 2, intros: [], indexes: [], ages: [], base: BigInt(Date.now()), digest: '', suspectIndexes: [], suspectAges: [], suspectGoneIn: [], ...v })
 
   it('counts garbage, unknown versions, unintroduced indexes and ragged vectors, and keeps the member live', async () => {
     const stats = target.libp2p.services.state.stats
@@ -128,7 +128,9 @@ describe('hostile input on /ecco/state/beats/1.0.0', () => {
       vector({ version: 7 }),
       vector({ indexes: [3], ages: [0] }),
       vector({ intros: [{ index: 0, peer: member.peerId.toMultihash().bytes }], indexes: [0, 0], ages: [1] }),
-      vector({ intros: [{ index: 0, peer: randomBytes(12, 5) }], indexes: [0], ages: [0] })
+      vector({ intros: [{ index: 0, peer: randomBytes(12, 5) }], indexes: [0], ages: [0] }),
+      vector({ intros: [{ index: 0, peer: member.peerId.toMultihash().bytes }], suspectIndexes: [0], suspectAges: [0], suspectGoneIn: [] }),
+      vector({ suspectIndexes: [4], suspectAges: [0], suspectGoneIn: [0] })
     ]
     for (const f of frames) await send(f)
     await waitFor(() => stats.invalidMessages >= before + frames.length, { timeoutMs: 10_000, message: () => `invalid=${stats.invalidMessages - before}` })

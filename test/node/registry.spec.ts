@@ -24,6 +24,7 @@ function describeDigests (peers: EccoPeer[]): string {
 describe('registry gossip', () => {
   const mesh = new TestMesh()
   let names: string[] = []
+  const sum = (k: 'suspicions' | 'refutations'): number => mesh.peers.reduce((n, p) => n + p.libp2p.services.state.stats.beats[k], 0)
 
   before(async () => {
     const boot = await mesh.add({ name: 'r0', position: origin, heartbeatMs: HEARTBEAT_MS })
@@ -65,6 +66,35 @@ describe('registry gossip', () => {
     controller.abort()
     assert.deepEqual(gone, [])
     mesh.peers.forEach((p, i) => { assert.ok(p.libp2p.services.state.stats.stalledMs - stalled[i] >= 3 * HEARTBEAT_MS, `${p.config.name ?? ''} did not count the stall`) })
+  })
+
+  it('takes a connection closed without notice for a suspicion that is refuted: nobody is declared gone', async () => {
+    const [a, b] = mesh.peers
+    const controller = new AbortController()
+    const gone: string[] = []
+    for (const p of mesh.peers) p.addEventListener('peer:gone', (evt) => { gone.push(`${p.config.name ?? ''} saw ${evt.detail.peerId} gone`) }, { signal: controller.signal })
+    const before = { suspicions: sum('suspicions'), refutations: sum('refutations') }
+    const ticks = a.libp2p.services.state.stats.heartbeats
+    await a.libp2p.hangUp(b.peerId)
+    await waitFor(() => sum('suspicions') > before.suspicions, { timeoutMs: 5_000, message: 'nobody suspected the peer whose connection closed' })
+    await waitFor(() => sum('refutations') > before.refutations, { timeoutMs: 10_000, message: 'the suspicion was never refuted' })
+    // past the suspicion's deadline (a gone period) and two heartbeats
+    await waitFor(() => a.libp2p.services.state.stats.heartbeats >= ticks + 3 + 2, { timeoutMs: 15_000, message: 'heartbeats stalled' })
+    controller.abort()
+    assert.deepEqual(gone, [])
+  })
+
+  it('suspects nobody when a connection is released before it is closed, as the connection budget does', async () => {
+    const [a, b] = mesh.peers
+    await waitFor(() => mesh.peers.every((p) => p.libp2p.services.state.livePeers().length === mesh.peers.length), { timeoutMs: 10_000, message: 'not every peer live' })
+    const before = sum('suspicions')
+    const ticks = a.libp2p.services.state.stats.heartbeats
+    for (const c of a.libp2p.getConnections(b.peerId)) {
+      await a.libp2p.services.state.release(c, { signal: AbortSignal.timeout(1000) })
+      await c.close()
+    }
+    await waitFor(() => a.libp2p.services.state.stats.heartbeats >= ticks + 3 + 2, { timeoutMs: 15_000, message: 'heartbeats stalled' })
+    assert.equal(sum('suspicions'), before)
   })
 
   it('marks a stopped peer gone within 3 heartbeats + 1 s, and live again after restart with the same PeerId', async () => {
@@ -109,6 +139,20 @@ describe('registry gossip', () => {
       assert.equal(p.registry().find((e) => e.peerId === left[0].peerId.toString())?.state.load?.pipelines, 7)
       assert.equal(p.registry().find((e) => e.peerId === right[0].peerId.toString())?.state.load?.pipelines, 9)
     }
+  })
+
+  it('counts a killed peer gone everywhere within a gone period and four heartbeats', async () => {
+    const victim = mesh.peers[mesh.peers.length - 1]
+    const id = victim.peerId.toString()
+    const others = mesh.peers.filter((p) => p !== victim)
+    await waitFor(() => others.every((p) => p.libp2p.services.state.isLive(id)), { timeoutMs: 10_000, message: 'victim not live everywhere' })
+    // connections reset, no goodbye: like a process killed or a cabinet losing power
+    await victim.kill()
+    await mesh.remove(victim)
+    await waitFor(() => others.every((p) => !p.libp2p.services.state.isLive(id)), {
+      timeoutMs: 3 * HEARTBEAT_MS + 4 * HEARTBEAT_MS,
+      message: 'killed peer still live somewhere'
+    })
   })
 })
 

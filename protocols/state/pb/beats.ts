@@ -18,6 +18,10 @@ export interface BeatVector {
   ages: number[]
   base: bigint
   digest: string
+  suspectIndexes: number[]
+  suspectAges: number[]
+  suspectGoneIn: number[]
+  releasing: boolean
 }
 
 export namespace BeatVector {
@@ -66,6 +70,32 @@ export namespace BeatVector {
           w.string(obj.digest)
         }
 
+        if (obj.suspectIndexes != null) {
+          for (const value of obj.suspectIndexes) {
+            w.uint32(56)
+            w.uint32(value)
+          }
+        }
+
+        if (obj.suspectAges != null) {
+          for (const value of obj.suspectAges) {
+            w.uint32(64)
+            w.uint32(value)
+          }
+        }
+
+        if (obj.suspectGoneIn != null) {
+          for (const value of obj.suspectGoneIn) {
+            w.uint32(72)
+            w.uint32(value)
+          }
+        }
+
+        if ((obj.releasing != null && obj.releasing !== false)) {
+          w.uint32(80)
+          w.bool(obj.releasing)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -76,7 +106,11 @@ export namespace BeatVector {
           indexes: [],
           ages: [],
           base: 0n,
-          digest: ''
+          digest: '',
+          suspectIndexes: [],
+          suspectAges: [],
+          suspectGoneIn: [],
+          releasing: false
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -121,6 +155,34 @@ export namespace BeatVector {
             }
             case 6: {
               obj.digest = reader.string()
+              break
+            }
+            case 7: {
+              if (opts.limits?.suspectIndexes != null && obj.suspectIndexes.length === opts.limits.suspectIndexes) {
+                throw new MaxLengthError('Decode error - map field "suspectIndexes" had too many elements')
+              }
+
+              obj.suspectIndexes.push(reader.uint32())
+              break
+            }
+            case 8: {
+              if (opts.limits?.suspectAges != null && obj.suspectAges.length === opts.limits.suspectAges) {
+                throw new MaxLengthError('Decode error - map field "suspectAges" had too many elements')
+              }
+
+              obj.suspectAges.push(reader.uint32())
+              break
+            }
+            case 9: {
+              if (opts.limits?.suspectGoneIn != null && obj.suspectGoneIn.length === opts.limits.suspectGoneIn) {
+                throw new MaxLengthError('Decode error - map field "suspectGoneIn" had too many elements')
+              }
+
+              obj.suspectGoneIn.push(reader.uint32())
+              break
+            }
+            case 10: {
+              obj.releasing = reader.bool()
               break
             }
             default: {
