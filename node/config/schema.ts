@@ -60,7 +60,10 @@ export interface PeerConfig {
   /** interface the status API binds to */
   httpHost: string
   heartbeatMs: number
-  /** heartbeats missed before a peer is declared gone */
+  /**
+   * heartbeats a suspicion stands before its suspect is declared gone, and within which every
+   * connected member gets a beat vector (protocols/state/liveness.ts)
+   */
   goneAfterHeartbeats: number
   /** connected members that get a beat vector each heartbeat, at least (protocols/state/beats.ts) */
   beatFanout: number
