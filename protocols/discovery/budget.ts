@@ -36,6 +36,9 @@ export interface ConnectionBudgetComponents {
   logger: ComponentLogger
 }
 
+/** how long the budget waits for `beforeClose` (liveness' goodbye) before closing anyway */
+const RELEASE_TIMEOUT_MS = 5000
+
 export interface ConnectionBudgetInit {
   maxConnections: number
   intervalMs: number
@@ -105,10 +108,10 @@ export class ConnectionBudget {
       }
       await Promise.all([...closing].map(async (c) => {
         this.log('closing connection %s to %p', c.id, c.remotePeer)
-        const signal = AbortSignal.timeout(1000)
         try {
-          await this.init.beforeClose?.(c, { signal })
-          await c.close({ signal })
+          // on a loaded host the goodbye may wait behind other frames: it gets longer than the close
+          await this.init.beforeClose?.(c, { signal: AbortSignal.timeout(RELEASE_TIMEOUT_MS) })
+          await c.close({ signal: AbortSignal.timeout(1000) })
         } catch (err) { c.abort(err as Error) }
       }))
       return closing.size

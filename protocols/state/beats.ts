@@ -263,7 +263,8 @@ export class BeatExchange {
     this.inbound.add(stream)
     this.direct.set(remote, (this.direct.get(remote) ?? 0) + 1)
     this.stats.streamsAccepted++
-    this.read(stream, connection).catch((err) => {
+    // the sender ended its side: close ours too, or the stream counts against its stream limit
+    this.read(stream, connection).then(async () => { await stream.close() }).catch((err) => {
       if (err instanceof InvalidMessageError) this.init.onInvalid(remote, err)
       else this.log('beats from %p ended: %e', connection.remotePeer, err)
       stream.abort(err)

@@ -101,12 +101,14 @@ describe('hostile input on /ecco/state/beats/2.0.0', () => {
   const mesh = new TestMesh()
   let target: EccoPeer
   let member: EccoPeer
+  let third: EccoPeer
 
   before(async () => {
     target = await mesh.add({ name: 'target', position: { lat: 48.1, lon: 11.5 } })
     member = await mesh.add({ name: 'member', position: { lat: 48.1, lon: 11.501 }, bootstrap: [mesh.addrOf(target)] })
-    await waitFor(() => target.libp2p.services.state.isLive(member.peerId) && member.libp2p.services.state.isLive(target.peerId), {
-      timeoutMs: 15_000, message: 'the two peers never saw each other live'
+    third = await mesh.add({ name: 'third', position: { lat: 48.1, lon: 11.502 }, bootstrap: [mesh.addrOf(target)] })
+    await waitFor(() => mesh.peers.every((p) => p.libp2p.services.state.livePeers().length === 3), {
+      timeoutMs: 15_000, message: 'the three peers never saw each other live'
     })
   })
 
@@ -135,6 +137,19 @@ describe('hostile input on /ecco/state/beats/2.0.0', () => {
     for (const f of frames) await send(f)
     await waitFor(() => stats.invalidMessages >= before + frames.length, { timeoutMs: 10_000, message: () => `invalid=${stats.invalidMessages - before}` })
     assert.equal(target.libp2p.services.state.isLive(member.peerId), true)
+  })
+
+  it('gives a forged suspicion of a live peer time to be refuted, even one claiming no time left: it never looks gone', async () => {
+    const state = target.libp2p.services.state
+    const gone: string[] = []
+    const controller = new AbortController()
+    state.addEventListener('peer:gone', (evt) => { gone.push(evt.detail.peerId) }, { signal: controller.signal })
+    const refuted = state.stats.beats.refutations
+    await send(vector({ intros: [{ index: 0, peer: third.peerId.toMultihash().bytes }], suspectIndexes: [0], suspectAges: [0], suspectGoneIn: [0] }))
+    await waitFor(() => state.stats.beats.refutations > refuted, { timeoutMs: 5_000, message: 'the forged suspicion was never refuted' })
+    controller.abort()
+    assert.deepEqual(gone, [])
+    assert.equal(state.isLive(third.peerId), true)
   })
 
   it('ignores a beat from the future, which would otherwise hide the real ones', async () => {

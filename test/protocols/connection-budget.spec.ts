@@ -5,6 +5,7 @@
  * peer, a connection with a stream in use, or one the other side dialled; of
  * two connections between one pair only the lower PeerId closes its own.
  * kad-dht's keep-alive alone does not keep a connection: its tag is dropped.
+ * Each close is announced first (`beforeClose`), so liveness suspects nobody.
  */
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
@@ -101,7 +102,7 @@ describe('connection budget', () => {
     assert.equal(hub.getConnections(other.peerId).length, 1)
   })
 
-  it('of two connections between a pair, the lower PeerId closes the newer one it dialled', async () => {
+  it('of two connections between a pair, the lower PeerId closes the newer one it dialled, releasing it first', async () => {
     const a = await node()
     const b = await node()
     nodes.push(a, b)
@@ -112,9 +113,12 @@ describe('connection budget', () => {
     // the higher side never closes a duplicate: both ends acting would close both
     const higher = budgetOf(high, { maxConnections: 100 })
     assert.equal(await higher.prune(), 0)
-    const lower = budgetOf(low, { maxConnections: 100 })
+    // liveness hears of a close on purpose before it happens (protocols/state's release)
+    const released: string[] = []
+    const lower = budgetOf(low, { maxConnections: 100, beforeClose: async (c) => { released.push(`${c.direction} ${c.status}`) } })
     assert.equal(await lower.prune(), 1)
     assert.deepEqual(lower.stats, { pruned: 0, duplicates: 1 })
+    assert.deepEqual(released, ['outbound open'])
     await waitFor(() => low.getConnections().length === 1 && high.getConnections().length === 1, { timeoutMs: 10_000, message: 'one connection left' })
     assert.equal(low.getConnections()[0].direction, 'inbound')
   })
