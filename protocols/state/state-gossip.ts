@@ -176,7 +176,8 @@ export class DefaultStateGossip extends TypedEventEmitter<StateGossipEvents> imp
   isLive (peerId: PeerId | string): boolean {
     const id = peerId.toString()
     if (id === this.self) return this.member
-    return this.view.isLive(id)
+    // the view may hold a peer whose registry entry has not arrived: not a member yet
+    return this.view.isLive(id) && this.registry.get(id) !== undefined
   }
 
   updateState (patch: Partial<PeerStateInput>): void {
