@@ -25,6 +25,7 @@ import type { AbortOptions, ComponentLogger, Connection, IncomingStreamData, Log
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import { peerIdFromMultihash, peerIdFromString } from '@libp2p/peer-id'
 import * as lp from 'it-length-prefixed'
+import { raceSignal } from 'race-signal'
 import { pushable, type Pushable } from 'it-pushable'
 import { pipe } from 'it-pipe'
 import * as Digest from 'multiformats/hashes/digest'
@@ -34,7 +35,7 @@ import {
 } from './constants.js'
 import { BeatVector } from './pb/beats.js'
 import type { BeatStats } from './index.js'
-import type { LivenessView, PeerView } from './liveness.js'
+import type { LivenessView, PeerLiveness } from './liveness.js'
 
 export interface BeatExchangeComponents {
   registrar: Registrar
@@ -142,10 +143,8 @@ export class BeatExchange {
       out.writer.end()
       flushed.push(out.done)
     }
-    if (flushed.length === 0) return
-    const written = Promise.allSettled(flushed)
-    if (signal === undefined) { await written; return }
-    await Promise.race([written, new Promise<void>((resolve) => { signal.addEventListener('abort', () => { resolve() }, { once: true }) })])
+    // past the signal the caller closes anyway: an unwritten goodbye is not an error
+    if (flushed.length > 0) await raceSignal(Promise.allSettled(flushed), signal).catch(() => {})
   }
 
   async stop (): Promise<void> {
@@ -194,7 +193,7 @@ export class BeatExchange {
     for (const id of this.released) if (!ids.has(id)) this.released.delete(id)
   }
 
-  private vector (out: Outbound, changed: Array<[string, PeerView]>, remote: string, digest: string): Uint8Array {
+  private vector (out: Outbound, changed: Array<[string, PeerLiveness]>, remote: string, digest: string): Uint8Array {
     const now = Date.now()
     const msg = this.draft(now, digest)
     this.add(msg, out, this.init.self, this.init.ownBeat(), now)

@@ -131,5 +131,5 @@ export { BeatVector } from './pb/beats.js'
 export { PeerState, Load, Capacity, Sensor, Radio, StateAnnouncement } from './pb/state.js'
 export { decodePeerState } from './codec.js'
 export { createRegistryMap, LwwRegistryMap } from './registry-map.js'
-export { LivenessView, type LivenessInit, type PeerView } from './liveness.js'
+export { LivenessView, type LivenessInit, type PeerLiveness } from './liveness.js'
 export type { StateGossipComponents }

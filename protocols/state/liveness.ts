@@ -37,7 +37,7 @@ export interface LivenessInit {
 }
 
 /** One peer as seen here. Times are local (ms since epoch); `beat` is the peer's own clock. */
-export interface PeerView {
+export interface PeerLiveness {
   beat: number
   suspect: boolean
   /** when a suspicion turns into gone */
@@ -45,9 +45,7 @@ export interface PeerView {
   /** when the beat last advanced here */
   heardAt: number
   live: boolean
-  /** refresh epoch of `beat`: the beat is news again when it enters a new one */
-  epoch: number
-  /** spreads the refresh epochs of the fleet over the period */
+  /** spreads the refresh epochs of the fleet over the period: a beat is news again when it enters a new one */
   phase: number
   /** the last tick whose vectors carry this entry */
   newsUntil: number
@@ -55,7 +53,7 @@ export interface PeerView {
 
 export class LivenessView {
   private readonly init: LivenessInit
-  private readonly views = new Map<string, PeerView>()
+  private readonly views = new Map<string, PeerLiveness>()
   private readonly news = new Set<string>()
   private readonly refreshMs: number
   private readonly staleMs: number
@@ -75,17 +73,17 @@ export class LivenessView {
     this.maxPeers = init.maxPeers ?? MAX_BEAT_ENTRIES
   }
 
-  get (peer: string): PeerView | undefined { return this.views.get(peer) }
+  get (peer: string): PeerLiveness | undefined { return this.views.get(peer) }
 
   isLive (peer: string): boolean { return this.views.get(peer)?.live ?? false }
 
   /** Every entry worth telling a member that has heard nothing from us yet. */
-  * all (): Iterable<[string, PeerView]> {
+  * all (): Iterable<[string, PeerLiveness]> {
     for (const e of this.views) if (e[1].live || e[1].suspect) yield e
   }
 
   /** The entries vectors of this tick carry besides the sender's own beat. */
-  * changed (): Iterable<[string, PeerView]> {
+  * changed (): Iterable<[string, PeerLiveness]> {
     for (const peer of this.news) {
       const v = this.views.get(peer)
       if (v !== undefined && v.newsUntil >= this.ticks) yield [peer, v]
@@ -98,17 +96,16 @@ export class LivenessView {
     const v = this.views.get(peer)
     if (v === undefined) { this.adopt(peer, beat, false, now, now); return }
     if (beat <= v.beat) return
+    const refresh = this.epochOf(v.phase, beat) > this.epochOf(v.phase, v.beat)
     v.beat = beat
     v.heardAt = now
-    const epoch = this.epochOf(v.phase, beat)
     if (v.suspect || !v.live) {
       if (v.suspect && v.live) this.init.stats.refutations++
       v.suspect = false
       this.spread(peer, v, this.init.changeTicks)
-    } else if (epoch > v.epoch) {
+    } else if (refresh) {
       this.spread(peer, v, 1)
     }
-    v.epoch = epoch
     if (!v.live) this.transition(peer, v, true)
   }
 
@@ -178,18 +175,18 @@ export class LivenessView {
     if (this.views.size >= this.maxPeers) return
     const phase = phaseOf(peer, this.refreshMs)
     // a peer first heard of as suspected was never seen live here: no transition either way
-    const v: PeerView = { beat, suspect, goneAt, heardAt: now, live: !suspect, epoch: this.epochOf(phase, beat), phase, newsUntil: 0 }
+    const v: PeerLiveness = { beat, suspect, goneAt, heardAt: now, live: !suspect, phase, newsUntil: 0 }
     this.views.set(peer, v)
     this.spread(peer, v, this.init.changeTicks)
     if (v.live) this.init.onTransition(peer, true)
   }
 
-  private spread (peer: string, v: PeerView, ticks: number): void {
+  private spread (peer: string, v: PeerLiveness, ticks: number): void {
     v.newsUntil = Math.max(v.newsUntil, this.ticks + ticks)
     this.news.add(peer)
   }
 
-  private transition (peer: string, v: PeerView, live: boolean): void {
+  private transition (peer: string, v: PeerLiveness, live: boolean): void {
     v.live = live
     this.init.onTransition(peer, live)
   }
