@@ -24,13 +24,14 @@
  * shard's median is within 10%. SIM_BENCH_SHARDS=0 hosts every peer on the
  * main thread with the probe next to them (the bare factory always does).
  *
- * Warm-up: the window starts once start-up is over. Start-up is each peer's DHT walks, its first lookup rounds
- * and the provides it repeats while the network it sees grows, and the connection budget closing what they
- * dialled; on a saturated process all of it takes longer (at 100 peers over two shards, about 170 s). So after
- * SIM_BENCH_WARMUP seconds (default 110) the bench waits until the fleet has settled: every peer sees every
- * other live, and for SETTLE_S no DHT query, lookup round or pruned connection happened anywhere. A fleet that
- * has not settled after SIM_BENCH_WARMUP_MAX seconds (default 420) is measured anyway and marked unsettled.
- * The window (SIM_BENCH_WINDOW seconds, default 40) ends before the next lookup rounds, 5 min after the first.
+ * Warm-up: the window starts once start-up is over. Start-up is each peer's lookups of its 3x3 block of cells
+ * and the provides it repeats while the network it sees grows; on a saturated process it takes longer (at 100
+ * peers over two shards, about 170 s). So after SIM_BENCH_WARMUP seconds (default 110) the bench waits until
+ * the fleet has settled: every peer sees every other live, and for SETTLE_S no peer looked up its block or
+ * provided its cell. What goes on after that is the steady state and falls inside the window: each peer's
+ * safety-net walk once an interval (its own cell), the connections those walks dial and the budget closes.
+ * A fleet that has not settled after SIM_BENCH_WARMUP_MAX seconds (default 420) is measured anyway and marked
+ * unsettled. The window lasts SIM_BENCH_WINDOW seconds (default 40).
  *
  * Env: SIM_BENCH_STEPS (default "25,50,75,100,150,200": real peers are heavier than the calibration peers, so
  * the ladder starts low), SIM_BENCH_WARMUP, SIM_BENCH_WARMUP_MAX, SIM_BENCH_WINDOW,
@@ -81,10 +82,14 @@ const STEPS = (process.env.SIM_BENCH_STEPS ?? '25,50,75,100,150,200').split(',')
 const WARMUP_S = Number(process.env.SIM_BENCH_WARMUP ?? 110)
 const WARMUP_MAX_S = Math.max(WARMUP_S, Number(process.env.SIM_BENCH_WARMUP_MAX ?? 420))
 const WINDOW_S = Number(process.env.SIM_BENCH_WINDOW ?? 40)
-/** quiet this long (no DHT query, lookup round or pruned connection in the fleet) counts as settled */
+/** quiet this long (no block lookup or provide in the fleet) counts as settled */
 const SETTLE_S = 15
-/** fleet counters of start-up work (node/peer-metrics names, flattened) */
-const START_UP_WORK = ['ecco_dht_queries_total', 'ecco_discovery_rounds_total', 'ecco_connections_pruned_total_budget', 'ecco_connections_pruned_total_duplicate']
+/** fleet counters of start-up work, whose quiet is settling (node/peer-metrics names, flattened) */
+const SETTLE_WORK = ['ecco_discovery_rounds_total_block', 'ecco_dht_provides_total']
+/** fleet counters of discovery work, reported before the window and in it */
+const START_UP_WORK = [
+  ...SETTLE_WORK, 'ecco_discovery_rounds_total_safety-net', 'ecco_dht_queries_total', 'ecco_connections_pruned_total_budget', 'ecco_connections_pruned_total_duplicate'
+]
 /** a folder: the measured window of each step is CPU-profiled into sim-<peers>.cpuprofile */
 const PROFILE_DIR = process.env.SIM_BENCH_PROFILE === '' ? undefined : process.env.SIM_BENCH_PROFILE
 const profiler = createWindowProfiler()
@@ -174,6 +179,8 @@ interface FleetWindow {
   goneEvents: number
   /** suspicions raised and refuted, fleet sums: connections the budget closed, and silences */
   suspicions: number
+  /** of the suspicions, members silent on a stream still open (the rest: a stream ended unannounced) */
+  silentSuspicions: number
   refutations: number
   /** start-up work (START_UP_WORK's counters), fleet sums: before the window, and in it */
   startUpWork: { beforeWindow: Record<string, number>, inWindow: Record<string, number> }
@@ -194,7 +201,8 @@ function fleetWindow (handles: SimPeerHandle[], before: Array<Record<string, num
     beatIdleTimeouts: sum(delta('ecco_beat_idle_timeouts_total')),
     syncExchanges: sum(delta('ecco_sync_exchanges_total')),
     goneEvents: sum(delta('ecco_registry_gone_total')),
-    suspicions: sum(delta('ecco_liveness_suspicions_total')),
+    suspicions: sum(delta('ecco_liveness_suspicions_total_stream-ended')) + sum(delta('ecco_liveness_suspicions_total_silent')),
+    silentSuspicions: sum(delta('ecco_liveness_suspicions_total_silent')),
     refutations: sum(delta('ecco_liveness_refutations_total')),
     startUpWork: {
       beforeWindow: Object.fromEntries(START_UP_WORK.map(k => [k, sum(m => m[k] ?? 0, before)])),
@@ -237,7 +245,7 @@ async function settled (handles: SimPeerHandle[], peers: number, deadline: numbe
   let quietSince = performance.now()
   while (!signal.aborted && performance.now() < deadline) {
     const views = handles.map(h => h.metrics())
-    const work = views.reduce((sum, m) => sum + START_UP_WORK.reduce((a, k) => a + (m[k] ?? 0), 0), 0)
+    const work = views.reduce((sum, m) => sum + SETTLE_WORK.reduce((a, k) => a + (m[k] ?? 0), 0), 0)
     if (work !== last) { last = work; quietSince = performance.now() }
     const converged = handles.length === peers && views.every(m => m.ecco_registry_peers_live === peers)
     if (converged && performance.now() - quietSince >= SETTLE_S * 1000) return true

@@ -147,6 +147,9 @@ export class LwwMap extends DeltaDocument<LwwMapDelta, LwwMapSummary, LwwMapMerg
 
   /** Drops tombstones older than the grace period; returns their keys. */
   gc (): string[] {
+    // only tombstones are purged: with none held (the usual case) there is
+    // nothing to walk, and digest() runs this for every beat vector received
+    if (this.#entries.size === this.#live) return []
     const now = this.#clock.physicalNow()
     const purged: string[] = []
     for (const [key, e] of this.#entries) {

@@ -21,6 +21,15 @@ import {
 import { securityAssembly, type SecurityService } from './security/index.js'
 
 export const DHT_PROTOCOL = '/ecco/kad/1.0.0'
+/**
+ * kad-dht's k: how many peers hold a provider record, and how many of the
+ * closest a walk starts from. libp2p's 20 suits a public network of many
+ * thousands with churn. A walk queries about k peers and a roadside peer keeps
+ * about 20 connections, so it dials most of them: at 200 peers, k = 20 had each
+ * walk dial a tenth of the fleet, and the budget closed those connections again.
+ * Roadside peers are fixed and rarely churn; 10 replicas are plenty.
+ */
+export const DHT_K = 10
 const INBOUND_CONNECTIONS_PER_HOST_PER_SECOND = 100
 const DIAL_TIMEOUT_MS = 10_000
 
@@ -130,6 +139,7 @@ export async function createEccoLibp2p (init: EccoLibp2pInit): Promise<EccoLibp2
       // GET_PROVIDERS answers name the asker: without the guard each lookup pings itself
       dht: withoutSelfInRoutingTable(kadDHT({
         protocol: DHT_PROTOCOL,
+        kBucketSize: DHT_K,
         clientMode: client,
         // roadside networks are private address space: keep every address
         peerInfoMapper: passthroughMapper,
@@ -154,10 +164,12 @@ export async function createEccoLibp2p (init: EccoLibp2pInit): Promise<EccoLibp2
         precision: init.cellPrecision,
         intervalMs: init.discoveryIntervalMs,
         // the registry names new neighbours between rounds: after the first
-        // quiet round the DHT is only the safety net, asked once an interval.
-        // Each round costs every peer near the keys DHT work; at 50 peers the
-        // rounds were a fifth of an idle fleet's CPU.
-        ...(init.neighboursFromRegistry === true ? { quietRoundMinMs: init.discoveryIntervalMs } : {}),
+        // rounds the DHT is only the safety net, one walk an interval. Each
+        // walk dials peers across the fleet that the budget closes again: at
+        // 200 peers the periodic rounds of nine lookups kept every peer
+        // dialling (at 50, they were a fifth of an idle fleet's CPU)
+        learnsNeighbours: init.neighboursFromRegistry === true,
+        replication: DHT_K,
         provide: !client,
         ...(init.maxConnections === undefined ? {} : { maxConnections: init.maxConnections }),
         // open on every connection of a member: they do not make one needed

@@ -25,7 +25,11 @@ export function collectPeerMetrics (peer: EccoPeer, startedAt: number): MetricFa
     ]),
     counter('ecco_dht_queries_total', 'DHT provide and find-providers queries started', discovery.stats.dhtQueries),
     counter('ecco_dht_query_errors_total', 'DHT queries that failed', discovery.stats.dhtQueryErrors),
-    counter('ecco_discovery_rounds_total', 'Neighbour discovery rounds', discovery.stats.rounds),
+    counter('ecco_dht_provides_total', 'Provides of the own cell started: the first, then on a move, a grown network or a refresh', discovery.stats.provides),
+    counter('ecco_discovery_rounds_total', 'Neighbour discovery rounds: the 3x3 block, or the own cell only as a safety net', [
+      { labels: { kind: 'block' }, value: discovery.stats.rounds - discovery.stats.safetyNetRounds },
+      { labels: { kind: 'safety-net' }, value: discovery.stats.safetyNetRounds }
+    ]),
     counter('ecco_connections_pruned_total', 'Connections the budget closed: surplus ones nothing needed, and duplicates to one peer', [
       { labels: { reason: 'budget' }, value: discovery.budgetStats?.pruned ?? 0 },
       { labels: { reason: 'duplicate' }, value: discovery.budgetStats?.duplicates ?? 0 }
@@ -40,7 +44,10 @@ export function collectPeerMetrics (peer: EccoPeer, startedAt: number): MetricFa
       { labels: { direction: 'out' }, value: state.stats.beats.entriesOut }
     ]),
     counter('ecco_beat_idle_timeouts_total', 'Liveness streams dropped for silence', state.stats.beats.idleTimeouts),
-    counter('ecco_liveness_suspicions_total', 'Members this peer suspected (its last stream from them ended, or fell silent)', state.stats.beats.suspicions),
+    counter('ecco_liveness_suspicions_total', 'Members this peer suspected, by cause: its last stream from them ended, or it fell silent on one', [
+      { labels: { cause: 'stream-ended' }, value: state.stats.beats.suspicions - state.stats.beats.silentSuspicions },
+      { labels: { cause: 'silent' }, value: state.stats.beats.silentSuspicions }
+    ]),
     counter('ecco_liveness_refutations_total', 'Suspicions of live members withdrawn here because the suspect beat again', state.stats.beats.refutations),
     counter('ecco_registry_gone_total', 'Live members declared gone (a live peer counted here was a false alarm)', state.stats.peersGone),
     counter('ecco_heartbeat_stalled_seconds_total', 'Time heartbeats came late (event loop stalls); liveness deadlines are extended by it', state.stats.stalledMs / 1000),

@@ -16,14 +16,16 @@
  * kad-dht keeps its 20 XOR-closest peers alive. Those are spread over the
  * whole fleet, so with the nearest neighbours they made about 30 connections
  * per peer, each carrying its share of beats and gossip. The DHT dials
- * whoever a query needs anyway, so the budget may close them: it drops the
- * kad-dht tag first, so libp2p does not redial (kad-dht tags a peer again only
- * when it re-enters the closest set). Only
- * outbound connections are pruned: the dialler decides, so two peers never
+ * whoever a query needs anyway, so the budget drops kad-dht's keep-alive tag
+ * as soon as kad-dht sets it (it tags a peer again only when the peer
+ * re-enters the closest set), and again before closing. Dropping it only when
+ * closing was not enough: the other side still had us tagged, so libp2p there
+ * redialled what was closed here; at 200 peers that was half the connections
+ * the budgets closed. Only outbound connections are pruned: the dialler decides, so two peers never
  * close the same link from both ends; of two connections between one pair, the
  * lower PeerId closes the one it dialled.
  */
-import { KEEP_ALIVE, type AbortOptions, type ComponentLogger, type Connection, type Logger, type PeerId, type PeerStore } from '@libp2p/interface'
+import { KEEP_ALIVE, type AbortOptions, type ComponentLogger, type Connection, type Libp2pEvents, type Logger, type PeerId, type PeerStore, type PeerUpdate, type TypedEventTarget } from '@libp2p/interface'
 import type { ConnectionManager } from '@libp2p/interface-internal'
 
 /** the tag kad-dht keeps its closest peers connected with (@libp2p/kad-dht's KEEP_ALIVE_TAG, not exported) */
@@ -33,11 +35,20 @@ export interface ConnectionBudgetComponents {
   peerId: PeerId
   connectionManager: Pick<ConnectionManager, 'getConnections'>
   peerStore: Pick<PeerStore, 'get' | 'merge'>
+  events: Pick<TypedEventTarget<Libp2pEvents>, 'addEventListener' | 'removeEventListener'>
   logger: ComponentLogger
 }
 
 /** how long the budget waits for `beforeClose` (liveness' goodbye) before closing anyway */
 const RELEASE_TIMEOUT_MS = 5000
+/**
+ * How long a graceful close may take before the connection is aborted. An
+ * abort resets the streams, and the other side drops what it has not read
+ * yet: the goodbye among it, so it would suspect us. On a loaded host reading
+ * lags by seconds; at 200 peers in one process, with 1 s here, nearly every
+ * closed connection raised a suspicion and a fleet-wide flood of refutations.
+ */
+const CLOSE_TIMEOUT_MS = 5000
 
 export interface ConnectionBudgetInit {
   maxConnections: number
@@ -77,10 +88,21 @@ export class ConnectionBudget {
 
   start (): void {
     this.timer = setInterval(() => { void this.prune() }, this.init.intervalMs)
+    this.components.events.addEventListener('peer:update', this.onPeerUpdate)
   }
 
   stop (): void {
     clearInterval(this.timer)
+    this.components.events.removeEventListener('peer:update', this.onPeerUpdate)
+  }
+
+  /** kad-dht's keep-alive is dropped as soon as it is set (see the header). */
+  private readonly onPeerUpdate = (evt: CustomEvent<PeerUpdate>): void => {
+    const { peer, previous } = evt.detail
+    if (!peer.tags.has(KAD_KEEP_ALIVE_TAG) || previous?.tags.has(KAD_KEEP_ALIVE_TAG) === true) return
+    this.components.peerStore.merge(peer.id, { tags: { [KAD_KEEP_ALIVE_TAG]: undefined } }).catch((err) => {
+      this.log('dropping kad-dht keep-alive of %p failed: %e', peer.id, err)
+    })
   }
 
   /** One pass: duplicates first, then the newest unneeded outbound connections past the budget. */
@@ -111,7 +133,7 @@ export class ConnectionBudget {
         try {
           // on a loaded host the goodbye may wait behind other frames: it gets longer than the close
           await this.init.beforeClose?.(c, { signal: AbortSignal.timeout(RELEASE_TIMEOUT_MS) })
-          await c.close({ signal: AbortSignal.timeout(1000) })
+          await c.close({ signal: AbortSignal.timeout(CLOSE_TIMEOUT_MS) })
         } catch (err) { c.abort(err as Error) }
       }))
       return closing.size

@@ -28,8 +28,8 @@ export const PROVIDE_RETRY_MAX_MS = 30_000
 export const DEFAULT_LOOKUP_CONCURRENCY = 9
 /** @see {@link CellDiscoveryInit.maxNeighbours} */
 export const DEFAULT_MAX_NEIGHBOURS = 64
-/** kad-dht's replication factor k: a record on this many peers sits on the closest set however the network grows */
-export const FULL_REPLICA_SET = 20
+/** @see {@link CellDiscoveryInit.replication} */
+export const DEFAULT_REPLICATION = 20
 /** a grown network view asks for a new provide only once the last one is this old */
 export const REPROVIDE_ON_GROWTH_MIN_AGE_MS = 15_000
 /** @see {@link CellDiscoveryInit.reprovideMs} */

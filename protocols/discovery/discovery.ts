@@ -23,7 +23,7 @@ import { cellKey } from './cell-key.js'
 import {
   DEFAULT_CELL_PRECISION, DEFAULT_HELLO_TIMEOUT_MS, DEFAULT_INTERVAL_MS, DEFAULT_LOOKUP_CONCURRENCY, DEFAULT_LOOKUP_TIMEOUT_MS,
   DEFAULT_IDLE_PROTOCOLS, DEFAULT_KEEP_NEIGHBOURS, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_NEIGHBOURS, DEFAULT_PROVIDE_TIMEOUT_MS, PRUNE_INTERVAL_MS, PRUNE_MIN_AGE_MS, DEFAULT_REPROVIDE_MS, DEFAULT_ROUND_TIMEOUT_MS, FIRST_ROUND_DELAY_MS,
-  FULL_REPLICA_SET, HELLO_MAX_INBOUND_STREAMS, HELLO_MAX_OUTBOUND_STREAMS, HELLO_PROTOCOL, PROVIDE_RETRY_MAX_MS,
+  DEFAULT_REPLICATION, HELLO_MAX_INBOUND_STREAMS, HELLO_MAX_OUTBOUND_STREAMS, HELLO_PROTOCOL, PROVIDE_RETRY_MAX_MS,
   PROVIDE_RETRY_MIN_MS, QUIET_ROUND_MIN_MS, REPROVIDE_ON_GROWTH_MIN_AGE_MS, ROUND_PAUSE_JITTER
 } from './constants.js'
 import { Greeter } from './greeter.js'
@@ -87,6 +87,10 @@ export class DefaultCellDiscovery extends TypedEventEmitter<DiscoveryEvents> imp
   private readonly quietRoundMinMs: number
   /** runNow() was called during a round: run another right after it */
   private again = false
+  private readonly learnsNeighbours: boolean
+  private readonly replication: number
+  /** the next round looks up the whole 3x3 block: something asked for it (runNow) */
+  private blockDue = true
   private provideTimer?: ReturnType<typeof setTimeout>
   private providing?: Promise<void>
   private provideFailures = 0
@@ -94,7 +98,7 @@ export class DefaultCellDiscovery extends TypedEventEmitter<DiscoveryEvents> imp
   private lastProvide?: { cell: string, stored: number, connections: number, at: number }
   readonly stats: DiscoveryStats = {
     rounds: 0, incompleteRounds: 0, dhtQueries: 0, dhtQueryErrors: 0, provides: 0, provideErrors: 0, dials: 0, dialErrors: 0,
-    hellosIn: 0, hellosOut: 0, helloErrors: 0, invalidMessages: 0, learned: 0
+    hellosIn: 0, hellosOut: 0, helloErrors: 0, invalidMessages: 0, learned: 0, safetyNetRounds: 0
   }
 
   constructor (components: CellDiscoveryComponents, init: CellDiscoveryInit) {
@@ -112,7 +116,9 @@ export class DefaultCellDiscovery extends TypedEventEmitter<DiscoveryEvents> imp
     this.maxNeighbours = init.maxNeighbours ?? DEFAULT_MAX_NEIGHBOURS
     this.reprovideMs = init.reprovideMs ?? DEFAULT_REPROVIDE_MS
     this.provide = init.provide ?? true
-    this.quietRoundMinMs = Math.min(init.quietRoundMinMs ?? QUIET_ROUND_MIN_MS, this.intervalMs)
+    this.learnsNeighbours = init.learnsNeighbours ?? false
+    this.replication = init.replication ?? DEFAULT_REPLICATION
+    this.quietRoundMinMs = Math.min(init.quietRoundMinMs ?? (this.learnsNeighbours ? this.intervalMs : QUIET_ROUND_MIN_MS), this.intervalMs)
     this.backoffMs = this.quietRoundMinMs
     this.greeter = new Greeter({
       connectionManager: components.connectionManager,
@@ -205,6 +211,7 @@ export class DefaultCellDiscovery extends TypedEventEmitter<DiscoveryEvents> imp
   runNow (delayMs = FIRST_ROUND_DELAY_MS): void {
     if (this.shutdown === undefined) return
     this.backoffMs = this.quietRoundMinMs
+    this.blockDue = true
     if (this.round !== undefined) { this.again = true; return }
     this.schedule(delayMs)
   }
@@ -239,16 +246,19 @@ export class DefaultCellDiscovery extends TypedEventEmitter<DiscoveryEvents> imp
   }
 
   /**
-   * Looks up the 3x3 block, each cell on its own budget; true when every
-   * lookup ran to its end.
+   * Looks up the 3x3 block (or, as a safety net, the own cell), each cell on
+   * its own budget; true when every lookup ran to its end.
    */
   private async lookupRound (): Promise<boolean> {
     const shutdown = this.shutdown
     if (shutdown === undefined) return false
     const signal = anySignal([shutdown.signal, AbortSignal.timeout(this.roundTimeoutMs)])
+    const block = this.blockDue || !this.learnsNeighbours
+    this.blockDue = false
     this.stats.rounds++
+    if (!block) this.stats.safetyNetRounds++
     try {
-      const cells = cellAndNeighbours(this.cell)
+      const cells = block ? cellAndNeighbours(this.cell) : [this.cell]
       const lookups = mapLimit(cells, this.lookupConcurrency, async (cell) => {
         const budget = anySignal([signal, AbortSignal.timeout(this.lookupTimeoutMs)])
         try { return await this.lookup(cell, budget) } finally { budget.clear() }
@@ -257,6 +267,8 @@ export class DefaultCellDiscovery extends TypedEventEmitter<DiscoveryEvents> imp
       const done = await raceSignal(lookups, signal).catch(() => [false])
       const complete = done.every(Boolean)
       if (!complete) this.stats.incompleteRounds++
+      // a block a slow DHT cut short is still owed
+      if (!complete && block) this.blockDue = true
       return complete
     } finally {
       signal.clear()
@@ -274,7 +286,7 @@ export class DefaultCellDiscovery extends TypedEventEmitter<DiscoveryEvents> imp
     const last = this.lastProvide
     if (last === undefined || last.cell !== this.cell) return true
     const age = Date.now() - last.at
-    const grown = last.stored < FULL_REPLICA_SET && this.components.connectionManager.getConnections().length >= 2 * Math.max(1, last.connections)
+    const grown = last.stored < this.replication && this.components.connectionManager.getConnections().length >= 2 * Math.max(1, last.connections)
     return (grown && age >= REPROVIDE_ON_GROWTH_MIN_AGE_MS) || age >= this.reprovideMs
   }
 
@@ -315,7 +327,8 @@ export class DefaultCellDiscovery extends TypedEventEmitter<DiscoveryEvents> imp
       this.provideFailures = 0
       this.log('provided %s to %d peers in %d ms', cell, stored, Date.now() - start)
       // our record is out: every neighbour whose record landed before ours is findable now
-      this.runNow()
+      // (a refreshed record finds nobody new the registry would not name)
+      if (!this.learnsNeighbours || before !== cell) this.runNow()
     } catch (err) {
       if (shutdown.signal.aborted) return
       this.stats.dhtQueryErrors++
@@ -378,11 +391,14 @@ export class DefaultCellDiscovery extends TypedEventEmitter<DiscoveryEvents> imp
     if (shutdown === undefined || id.equals(this.components.peerId) || !cellAndNeighbours(this.cell).includes(cell)) return false
     const known = this.neighbours.has(id.toString())
     if (this.addNeighbour(id, cell) === undefined) return false
-    if (known) return true
-    this.stats.learned++
+    if (!known) this.stats.learned++
     // both sides learn each other from the same registry: one dials (the
-    // lower PeerId), or every pair would open two connections at once
-    if (this.components.peerId.toString() < id.toString() && this.components.connectionManager.getConnections(id).length === 0) {
+    // lower PeerId), or every pair would open two connections at once. A
+    // known neighbour that is not connected (it came back: the registry tells
+    // of it live again) is dialled again if the budget keeps it, one of the
+    // nearest: another the budget would close again
+    const lower = this.components.peerId.toString() < id.toString()
+    if (lower && this.components.connectionManager.getConnections(id).length === 0 && (!known || this.nearest().has(id.toString()))) {
       this.stats.dials++
       const own = multiaddrs.filter((ma) => ma.getPeerId() === id.toString())
       this.components.connectionManager.openConnection(own.length > 0 ? own : id, { signal: shutdown.signal }).catch((err) => {

@@ -61,17 +61,33 @@ export interface CellDiscoveryInit {
    */
   helloTimeoutMs?: number
   /**
+   * The DHT's k (kad-dht's kBucketSize): a provider record on this many peers
+   * sits on the closest set however the network grows; one on fewer is
+   * provided again once the network seen has doubled.
+   * @default 20
+   */
+  replication?: number
+  /**
    * Provide the own cell again after this long even if nothing changed.
    * @default 600000
    */
   reprovideMs?: number
   /**
    * The pause after the first quiet lookup round; it doubles with each quiet
-   * round up to intervalMs. A peer that also learns neighbours from another
-   * source (learn()) can start higher.
-   * @default 15000
+   * round up to intervalMs.
+   * @default 15000, or intervalMs with learnsNeighbours
    */
   quietRoundMinMs?: number
+  /**
+   * Another source names the neighbours between rounds (learn(): the
+   * replicated registry). The DHT is then a safety net: rounds pause a whole
+   * interval, and a round nothing asked for (no first connection, first
+   * record out or new cell) looks up the own cell only, and a re-provide asks
+   * for none. One walk is as good a net as nine: any walk connects this peer
+   * to peers across the fleet, and every new connection syncs the registry.
+   * @default false
+   */
+  learnsNeighbours?: boolean
   /** @default 64 */
   maxNeighbours?: number
   /**
@@ -113,8 +129,10 @@ export interface Neighbour {
 }
 
 export interface DiscoveryStats {
-  /** lookup rounds started */
+  /** lookup rounds started: the 3x3 block, or the own cell only (safetyNetRounds) */
   rounds: number
+  /** rounds that looked up the own cell only (learnsNeighbours: nothing asked for them) */
+  safetyNetRounds: number
   /** rounds a slow DHT or the round budget cut short */
   incompleteRounds: number
   /** provides and cell lookups started */

@@ -23,12 +23,10 @@
  */
 import type { AbortOptions, ComponentLogger, Connection, IncomingStreamData, Logger, PeerId, Stream } from '@libp2p/interface'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
-import { peerIdFromMultihash, peerIdFromString } from '@libp2p/peer-id'
 import * as lp from 'it-length-prefixed'
 import { raceSignal } from 'race-signal'
 import { pushable, type Pushable } from 'it-pushable'
 import { pipe } from 'it-pipe'
-import * as Digest from 'multiformats/hashes/digest'
 import { checkVersion, decodeMessage, encodeFrames, InvalidMessageError } from '../wire/index.js'
 import {
   BEATS_PROTOCOL, BEATS_VERSION, DIGEST_PREFIX_CHARS, MAX_BEAT_CLOCK_SKEW_MS, MAX_BEAT_ENTRIES, MAX_BEAT_VECTOR_BYTES
@@ -36,6 +34,7 @@ import {
 import { BeatVector } from './pb/beats.js'
 import type { BeatStats } from './index.js'
 import type { LivenessView, PeerLiveness } from './liveness.js'
+import { PeerIdCache } from './peer-ids.js'
 
 export interface BeatExchangeComponents {
   registrar: Registrar
@@ -94,6 +93,7 @@ export class BeatExchange {
   private readonly released = new Set<string>()
   private ticks = 0
   private readonly stats: BeatStats
+  private readonly peerIds = new PeerIdCache()
 
   constructor (components: BeatExchangeComponents, init: BeatExchangeInit) {
     this.components = components
@@ -220,7 +220,7 @@ export class BeatExchange {
     if (index === undefined) {
       index = out.indexes.size
       out.indexes.set(peer, index)
-      msg.intros.push({ index, peer: peerBytes(peer) })
+      msg.intros.push({ index, peer: this.peerIds.bytes(peer) })
     }
     const age = Math.min(MAX_AGE_MS, Math.max(0, now - beat))
     if (goneInMs === undefined) {
@@ -294,7 +294,7 @@ export class BeatExchange {
         const v = decodeBeatVector(frame.subarray())
         for (const intro of v.intros) {
           if (peers.size >= MAX_BEAT_ENTRIES && !peers.has(intro.index)) throw new InvalidMessageError('BeatVector: too many peers introduced')
-          peers.set(intro.index, peerString(intro.peer))
+          peers.set(intro.index, this.peerIds.string(intro.peer))
         }
         if (v.releasing) this.released.add(connection.id)
         this.apply(v, peers, from.toString())
@@ -350,14 +350,6 @@ function decodeBeatVector (bytes: Uint8Array): BeatVector {
   return v
 }
 
-function peerString (bytes: Uint8Array): string {
-  try {
-    return peerIdFromMultihash(Digest.decode(bytes)).toString()
-  } catch (err) {
-    throw new InvalidMessageError(`BeatVector: intro names no PeerId (${(err as Error).message})`)
-  }
-}
-
 /** ages and deadlines are uint32 milliseconds (49 days) */
 const MAX_AGE_MS = 0xffffffff
 
@@ -367,9 +359,4 @@ function shuffle<T> (items: T[]): T[] {
     [items[i], items[j]] = [items[j], items[i]]
   }
   return items
-}
-
-/** once per peer and stream, so no cache */
-function peerBytes (peer: string): Uint8Array {
-  return peerIdFromString(peer).toMultihash().bytes
 }

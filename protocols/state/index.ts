@@ -92,6 +92,8 @@ export interface BeatStats {
   idleTimeouts: number
   /** members this peer suspected: its last stream from them ended, or fell silent */
   suspicions: number
+  /** of those, members that fell silent on a stream still open (the rest: their last stream ended) */
+  silentSuspicions: number
   /** suspicions of live peers withdrawn here because the suspect beat again */
   refutations: number
 }

@@ -31,7 +31,7 @@ export interface LivenessInit {
   /** a member went live or gone here */
   onTransition: (peer: string, live: boolean) => void
   /** counted into; owned by the caller */
-  stats: Pick<BeatStats, 'suspicions' | 'refutations'>
+  stats: Pick<BeatStats, 'suspicions' | 'silentSuspicions' | 'refutations'>
   /** bounds the view against intros of made-up peers */
   maxPeers?: number
 }
@@ -132,11 +132,12 @@ export class LivenessView {
     if (v.live && goneAt <= now) this.transition(peer, v, false)
   }
 
-  /** This peer suspects `peer`: its connection ended, or it fell silent on one that stayed open. */
-  suspect (peer: string, now: number): void {
+  /** This peer suspects `peer`: its connection ended, or it fell `silent` on one that stayed open. */
+  suspect (peer: string, now: number, silent = false): void {
     const v = this.views.get(peer)
     if (v === undefined || v.suspect || !v.live) return
     this.init.stats.suspicions++
+    if (silent) this.init.stats.silentSuspicions++
     v.suspect = true
     v.goneAt = now + this.suspectMs
     this.spread(peer, v, this.init.changeTicks)
@@ -167,7 +168,7 @@ export class LivenessView {
     }
     for (const peer of direct) {
       const v = this.views.get(peer)
-      if (v !== undefined && now - v.heardAt > this.silentMs) this.suspect(peer, now)
+      if (v !== undefined && now - v.heardAt > this.silentMs) this.suspect(peer, now, true)
     }
   }
 

@@ -56,7 +56,7 @@ export class DefaultStateGossip extends TypedEventEmitter<StateGossipEvents> imp
   readonly registry: ReplicatedMap
   readonly stats: StateGossipStats = {
     announcementsIn: 0, announcementsOut: 0, invalidMessages: 0, heartbeats: 0, stalledMs: 0, digestSyncs: 0, peersGone: 0,
-    beats: { vectorsOut: 0, vectorsIn: 0, entriesOut: 0, entriesIn: 0, streamsOpened: 0, streamsAccepted: 0, idleTimeouts: 0, suspicions: 0, refutations: 0 }
+    beats: { vectorsOut: 0, vectorsIn: 0, entriesOut: 0, entriesIn: 0, streamsOpened: 0, streamsAccepted: 0, idleTimeouts: 0, suspicions: 0, silentSuspicions: 0, refutations: 0 }
   }
 
   constructor (components: StateGossipComponents, init: StateGossipInit) {

@@ -5,11 +5,16 @@
  * `timeline` object, which the upgrader replaces with a Proxy to learn when
  * the socket closes.
  */
+import { anySignal } from 'any-signal'
+import { raceSignal } from 'race-signal'
 import { ShapedPipe } from './pipe.js'
 import type { DirectionShaper } from './shaper.js'
 import type { ResolvedLink } from './table.js'
 import type { AbortOptions, MultiaddrConnection, MultiaddrConnectionTimeline } from '@libp2p/interface'
 import type { Uint8ArrayList } from 'uint8arraylist'
+
+/** the longest a close waits for what is in flight to arrive (a saturated host delivers it late) */
+const CLOSE_FLUSH_TIMEOUT_MS = 10_000
 
 export interface ShapedConnectionInit {
   local: string
@@ -41,14 +46,26 @@ export class ShapedConnection {
     const outPipe = this.pipe(0)
     const inPipe = this.pipe(1)
     const source = inPipe.run(inner.source)
+    let sent: Promise<void> | undefined
     this.maConn = {
       source,
-      sink: async (src: AsyncGenerator<Uint8Array | Uint8ArrayList>) => { await inner.sink(outPipe.run(src)) },
+      sink: async (src: AsyncGenerator<Uint8Array | Uint8ArrayList>) => {
+        sent = (async () => { await inner.sink(outPipe.run(src)) })()
+        await sent
+      },
       get remoteAddr () { return inner.remoteAddr },
       get timeline (): MultiaddrConnectionTimeline { return inner.timeline },
       set timeline (t: MultiaddrConnectionTimeline) { inner.timeline = t },
       get log () { return inner.log },
       close: async (options?: AbortOptions) => {
+        // a socket's close sends what was written before it: the muxer has
+        // ended its output (its goodbyes among it), which is still in flight
+        // here. Closing the socket at once dropped the last link delay's worth
+        // of every connection closed on purpose.
+        if (sent !== undefined) {
+          const signal = anySignal([options?.signal, AbortSignal.timeout(CLOSE_FLUSH_TIMEOUT_MS)])
+          await raceSignal(sent, signal).catch(() => {}).finally(() => { signal.clear() })
+        }
         this.markClosed()
         await inner.close(options)
       },

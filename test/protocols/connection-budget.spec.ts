@@ -4,7 +4,8 @@
  * peer dialled that nothing needs, and never a near neighbour, a kept-alive
  * peer, a connection with a stream in use, or one the other side dialled; of
  * two connections between one pair only the lower PeerId closes its own.
- * kad-dht's keep-alive alone does not keep a connection: its tag is dropped.
+ * kad-dht's keep-alive alone does not keep a connection: its tag is dropped,
+ * and a running budget drops it as soon as it is set, so neither side redials.
  * Each close is announced first (`beforeClose`), so liveness suspects nobody.
  */
 import { after, before, describe, it } from 'node:test'
@@ -37,6 +38,7 @@ function budgetOf (n: Libp2p, init: Partial<ConnectionBudgetInit>): ConnectionBu
     peerId: n.peerId,
     connectionManager: { getConnections: (peer) => n.getConnections(peer) },
     peerStore: n.peerStore,
+    events: n,
     logger: defaultLogger()
   }, { maxConnections: 3, intervalMs: 60_000, minAgeMs: 0, idleProtocols: [], protectedPeers: () => new Set(), ...init })
 }
@@ -81,6 +83,23 @@ describe('connection budget', () => {
       await hub.dial(extra.getMultiaddrs()[0])
       assert.equal(await budgetOf(hub, { maxConnections: 1, minAgeMs: 60_000 }).prune(), 0)
     })
+  })
+
+  it("drops kad-dht's keep-alive tag as soon as it is set, and leaves every other tag", async () => {
+    const hub = await node()
+    const kad = await node()
+    nodes.push(hub, kad)
+    const budget = budgetOf(hub, {})
+    budget.start()
+    try {
+      await hub.peerStore.merge(kad.peerId, { tags: { [`${KEEP_ALIVE}-kad-dht`]: { value: 1 }, 'kad-close': { value: 50 }, [`${KEEP_ALIVE}-test`]: { value: 1 } } })
+      await waitFor(async () => !(await hub.peerStore.get(kad.peerId)).tags.has(`${KEEP_ALIVE}-kad-dht`), { timeoutMs: 5_000, message: 'kad-dht keep-alive still set' })
+      const tags = (await hub.peerStore.get(kad.peerId)).tags
+      assert.equal(tags.has('kad-close'), true)
+      assert.equal(tags.has(`${KEEP_ALIVE}-test`), true)
+    } finally {
+      budget.stop()
+    }
   })
 
   it("closes a peer kept alive only by kad-dht's closest-peers tag, and drops the tag so libp2p does not redial", async () => {

@@ -11,9 +11,9 @@ const HB = 1000
 const GONE_AFTER = 3 * HB
 const CHANGE_TICKS = 4
 
-function view (): { v: LivenessView, events: string[], stats: { suspicions: number, refutations: number } } {
+function view (): { v: LivenessView, events: string[], stats: { suspicions: number, silentSuspicions: number, refutations: number } } {
   const events: string[] = []
-  const stats = { suspicions: 0, refutations: 0 }
+  const stats = { suspicions: 0, silentSuspicions: 0, refutations: 0 }
   const v = new LivenessView({
     self: 'me', heartbeatMs: HB, goneAfterMs: GONE_AFTER, changeTicks: CHANGE_TICKS, stats,
     onTransition: (peer, live) => { events.push(`${peer} ${live ? 'live' : 'gone'}`) }
@@ -134,6 +134,7 @@ describe('liveness view', () => {
     assert.equal(v.get('a')?.suspect, true)
     assert.equal(v.get('b')?.suspect, false)
     assert.equal(stats.suspicions, 1)
+    assert.equal(stats.silentSuspicions, 1)
   })
 
   it('counts a remote peer gone once no refresh reached it for two refresh periods and a gone period', () => {
@@ -175,7 +176,7 @@ describe('liveness view', () => {
   })
 
   it('holds at most maxPeers peers', () => {
-    const v = new LivenessView({ self: 'me', heartbeatMs: HB, goneAfterMs: GONE_AFTER, changeTicks: CHANGE_TICKS, stats: { suspicions: 0, refutations: 0 }, onTransition: () => {}, maxPeers: 2 })
+    const v = new LivenessView({ self: 'me', heartbeatMs: HB, goneAfterMs: GONE_AFTER, changeTicks: CHANGE_TICKS, stats: { suspicions: 0, silentSuspicions: 0, refutations: 0 }, onTransition: () => {}, maxPeers: 2 })
     for (const p of ['a', 'b', 'c']) v.beat(p, 10, 10)
     assert.deepEqual([...v.all()].map(([p]) => p), ['a', 'b'])
   })

@@ -133,6 +133,29 @@ describe('link emulator (real libp2p peers on loopback)', () => {
     emu.close()
   })
 
+  it('a graceful close delivers what was written before it, as a socket does; an abort drops it', async () => {
+    const emu = createLinkEmulator({ links: links({ latencyMs: 200 }), seed: 9 })
+    const [a, b] = await pair(emu, 'close')
+    const received: string[] = []
+    await b.node.handle('/test/last-words/1.0.0', ({ stream }) => {
+      void (async () => { for await (const chunk of stream.source) received.push(new TextDecoder().decode(chunk.subarray())) })().catch(() => {})
+    })
+    const send = async (words: string): Promise<void> => {
+      const stream = await a.node.dialProtocol(b.node.getMultiaddrs()[0], '/test/last-words/1.0.0')
+      stream.sink([new TextEncoder().encode(words)]).catch(() => {})
+      // written, not yet delivered: it spends 200 ms on the emulated link
+      await waitFor(() => stream.writeStatus === 'closed', 5000, 'the stream to be written')
+    }
+    await send('goodbye')
+    await a.node.hangUp(b.node.peerId)
+    await waitFor(() => received.includes('goodbye'), 5000, 'the last words written before the close to arrive')
+    await send('cut off')
+    for (const c of a.node.getConnections(b.node.peerId)) c.abort(new Error('cut'))
+    await waitFor(() => b.node.getConnections(a.node.peerId).length === 0, 5000, 'the aborted connection to drop')
+    assert.deepEqual(received, ['goodbye'])
+    emu.close()
+  })
+
   it('partition cuts open connections and refuses dials; heal lets them dial again', async () => {
     const emu = createLinkEmulator({ links: links({ latencyMs: 1 }), seed: 8 })
     const [a, b] = await pair(emu, 'part')
