@@ -11,8 +11,9 @@
  * other, and its hello tells the other. Lookups cut short by a slow DHT do not
  * count towards backing off; failed provides and hellos are retried.
  */
-import { TypedEventEmitter, type ComponentLogger, type Connection, type ContentRouting, type IncomingStreamData, type Libp2pEvents, type Logger, type PeerId, type PeerStore, type Startable, type TypedEventTarget } from '@libp2p/interface'
+import { KEEP_ALIVE, TypedEventEmitter, type ComponentLogger, type Connection, type ContentRouting, type IncomingStreamData, type Libp2pEvents, type Logger, type PeerId, type PeerStore, type Startable, type TypedEventTarget } from '@libp2p/interface'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
+import { peerIdFromString } from '@libp2p/peer-id'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { anySignal } from 'any-signal'
 import { raceSignal } from 'race-signal'
@@ -61,6 +62,9 @@ function isRecordStored (evt: { type: string, detail?: unknown }): boolean {
   return typeof detail === 'object' && detail !== null && Reflect.get(detail, 'messageName') === 'ADD_PROVIDER'
 }
 
+/** the peer-store tag that keeps the nearest neighbours connected (see keepNearestAlive) */
+const NEIGHBOUR_KEEP_ALIVE_TAG = `${KEEP_ALIVE}-ecco-neighbour`
+
 export class DefaultCellDiscovery extends TypedEventEmitter<DiscoveryEvents> implements CellDiscovery, Startable {
   private readonly components: CellDiscoveryComponents
   private readonly log: Logger
@@ -87,6 +91,8 @@ export class DefaultCellDiscovery extends TypedEventEmitter<DiscoveryEvents> imp
   private readonly quietRoundMinMs: number
   /** runNow() was called during a round: run another right after it */
   private again = false
+  /** the nearest neighbours tagged keep-alive: libp2p redials them when their connection drops */
+  private keptAlive = new Set<string>()
   private readonly learnsNeighbours: boolean
   private readonly replication: number
   /** the next round looks up the whole 3x3 block: something asked for it (runNow) */
@@ -374,8 +380,29 @@ export class DefaultCellDiscovery extends TypedEventEmitter<DiscoveryEvents> imp
     if (this.neighbours.size >= this.maxNeighbours) return undefined
     const n: Neighbour = { peerId: key, cell, firstSeen: now, lastSeen: now }
     this.neighbours.set(key, n)
+    this.keepNearestAlive()
     this.safeDispatch('neighbour:found', { peerId: id, cell })
     return n
+  }
+
+  /**
+   * The nearest neighbours are the links a roadside peer must not lose: they
+   * carry its warnings and its checkpoints. libp2p redials a peer tagged
+   * keep-alive when its connection drops (a restart, a healed partition), with
+   * retries; kad-dht's own keep-alive, which did that by accident for some
+   * neighbours, is dropped by the budget. Vehicles move on: they keep none.
+   */
+  private keepNearestAlive (): void {
+    if (!this.provide) return
+    const nearest = this.nearest()
+    const tag = (peer: string, value: { value: number } | undefined): void => {
+      this.components.peerStore.merge(peerIdFromString(peer), { tags: { [NEIGHBOUR_KEEP_ALIVE_TAG]: value } }).catch((err) => {
+        this.log('keep-alive tag of %s not updated: %e', peer, err)
+      })
+    }
+    for (const peer of nearest) if (!this.keptAlive.has(peer)) tag(peer, { value: 1 })
+    for (const peer of this.keptAlive) if (!nearest.has(peer)) tag(peer, undefined)
+    this.keptAlive = nearest
   }
 
   /**
