@@ -19,9 +19,10 @@
  * whoever a query needs anyway, so the budget drops kad-dht's keep-alive tag
  * as soon as kad-dht sets it (it tags a peer again only when the peer
  * re-enters the closest set), and again before closing. Dropping it only when
- * closing was not enough: the other side still had us tagged, so libp2p there
- * redialled what was closed here; at 200 peers that was half the connections
- * the budgets closed. Only outbound connections are pruned: the dialler decides, so two peers never
+ * closing was not enough: the other side could still have us tagged, and
+ * libp2p there redialled what was closed here. (Discovery keeps the nearest
+ * neighbours alive with a tag of its own.) Only outbound connections are
+ * pruned: the dialler decides, so two peers never
  * close the same link from both ends; of two connections between one pair, the
  * lower PeerId closes the one it dialled.
  */
@@ -44,9 +45,8 @@ const RELEASE_TIMEOUT_MS = 5000
 /**
  * How long a graceful close may take before the connection is aborted. An
  * abort resets the streams, and the other side drops what it has not read
- * yet: the goodbye among it, so it would suspect us. On a loaded host reading
- * lags by seconds; at 200 peers in one process, with 1 s here, nearly every
- * closed connection raised a suspicion and a fleet-wide flood of refutations.
+ * yet: the goodbye among it, so it would suspect us. On a loaded host (200
+ * peers in one process) a close takes longer than the 1 s it had.
  */
 const CLOSE_TIMEOUT_MS = 5000
 
