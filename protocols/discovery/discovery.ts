@@ -374,7 +374,7 @@ export class DefaultCellDiscovery extends TypedEventEmitter<DiscoveryEvents> imp
     const known = this.neighbours.get(key)
     if (known !== undefined) {
       known.lastSeen = now
-      known.cell = cell
+      if (known.cell !== cell) { known.cell = cell; this.keepNearestAlive() }
       return known
     }
     if (this.neighbours.size >= this.maxNeighbours) return undefined
@@ -422,10 +422,10 @@ export class DefaultCellDiscovery extends TypedEventEmitter<DiscoveryEvents> imp
     // both sides learn each other from the same registry: one dials (the
     // lower PeerId), or every pair would open two connections at once. A
     // known neighbour that is not connected (it came back: the registry tells
-    // of it live again) is dialled again if the budget keeps it, one of the
-    // nearest: another the budget would close again
+    // of it live again) is dialled again if it is one of the nearest, kept
+    // alive (keepNearestAlive): another the budget would close again
     const lower = this.components.peerId.toString() < id.toString()
-    if (lower && this.components.connectionManager.getConnections(id).length === 0 && (!known || this.nearest().has(id.toString()))) {
+    if (lower && this.components.connectionManager.getConnections(id).length === 0 && (!known || this.keptAlive.has(id.toString()))) {
       this.stats.dials++
       const own = multiaddrs.filter((ma) => ma.getPeerId() === id.toString())
       this.components.connectionManager.openConnection(own.length > 0 ? own : id, { signal: shutdown.signal }).catch((err) => {
