@@ -5,5 +5,9 @@
  */
 import { runSimShard } from '../../sim-net/index.js'
 import { simChildFactories } from '../sim/processes.js'
+import { tuneBufferPool } from '../runtime.js'
+
+// the V8 flags tuneHeapForPeers sets are the process's, set by the orchestrator; the Buffer pool is this thread's
+tuneBufferPool()
 
 await runSimShard(simChildFactories)
