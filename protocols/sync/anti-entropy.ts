@@ -4,7 +4,7 @@
  * gossip shows two peers disagree. Merge is idempotent, so running it twice
  * or from both sides is harmless.
  */
-import { TypedEventEmitter, type ComponentLogger, type Connection, type Libp2pEvents, type Logger, type PeerId, type Startable, type Stream, type TypedEventTarget } from '@libp2p/interface'
+import { NotStartedError, TypedEventEmitter, type ComponentLogger, type Connection, type Libp2pEvents, type Logger, type PeerId, type Startable, type Stream, type TypedEventTarget } from '@libp2p/interface'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import { checkVersion, decodeMessage, openChannel, InvalidMessageError, StreamClosedError, StreamTimeoutError, type FrameChannel } from '../wire/index.js'
 import { SyncMessage } from './pb/sync.js'
@@ -32,7 +32,8 @@ export class DefaultAntiEntropy extends TypedEventEmitter<AntiEntropyEvents> imp
   private readonly maxOutboundStreams: number
   private readonly syncOnConnect: boolean
   private readonly running = new Map<string, Promise<void>>()
-  private started = false
+  /** aborts the exchanges in flight when we stop */
+  private shutdown?: AbortController
   readonly stats: AntiEntropyStats = { exchanges: 0, failures: 0, invalidMessages: 0, bytesIn: 0, bytesOut: 0 }
 
   constructor (components: AntiEntropyComponents, init: AntiEntropyInit = {}) {
@@ -55,20 +56,23 @@ export class DefaultAntiEntropy extends TypedEventEmitter<AntiEntropyEvents> imp
 
   unregister (name: string): void { this.documents.delete(name) }
 
-  isStarted (): boolean { return this.started }
+  isStarted (): boolean { return this.shutdown !== undefined }
 
   async start (): Promise<void> {
+    const shutdown = new AbortController()
     await this.components.registrar.handle(SYNC_PROTOCOL, ({ stream, connection }) => {
-      this.respond(stream, connection).catch((err) => { this.log('inbound sync from %p failed: %e', connection.remotePeer, err) })
+      this.respond(stream, connection, shutdown.signal).catch((err) => { this.log('inbound sync from %p failed: %e', connection.remotePeer, err) })
     }, { maxInboundStreams: this.maxInboundStreams, maxOutboundStreams: this.maxOutboundStreams })
     this.components.events.addEventListener('connection:open', this.onConnection)
-    this.started = true
+    this.shutdown = shutdown
   }
 
   async stop (): Promise<void> {
-    this.started = false
+    const shutdown = this.shutdown
+    this.shutdown = undefined
     this.components.events.removeEventListener('connection:open', this.onConnection)
     await this.components.registrar.unhandle(SYNC_PROTOCOL)
+    shutdown?.abort(new Error('sync stopping'))
     await Promise.allSettled(this.running.values())
   }
 
@@ -83,12 +87,16 @@ export class DefaultAntiEntropy extends TypedEventEmitter<AntiEntropyEvents> imp
     const key = `${peer.toString()}/${options.documents?.join(',') ?? '*'}`
     const existing = this.running.get(key)
     if (existing !== undefined) return existing
-    const p = this.initiate(peer, options.signal, options.documents).finally(() => this.running.delete(key))
+    if (this.shutdown === undefined) throw new NotStartedError('sync is not running')
+    // one deadline for the whole exchange, dial and stream negotiation included: a
+    // peer stopping waits for its exchanges, so none may wait on a dead connection
+    const signal = AbortSignal.any([this.shutdown.signal, AbortSignal.timeout(this.timeoutMs), ...(options.signal === undefined ? [] : [options.signal])])
+    const p = this.initiate(peer, signal, options.documents).finally(() => this.running.delete(key))
     this.running.set(key, p)
     return p
   }
 
-  private async initiate (peer: PeerId, signal?: AbortSignal, documents?: string[]): Promise<void> {
+  private async initiate (peer: PeerId, signal: AbortSignal, documents?: string[]): Promise<void> {
     let stream: Stream
     try {
       const conn = await this.components.connectionManager.openConnection(peer, { signal })
@@ -119,9 +127,9 @@ export class DefaultAntiEntropy extends TypedEventEmitter<AntiEntropyEvents> imp
     }
   }
 
-  private async respond (stream: Stream, connection: Connection): Promise<void> {
+  private async respond (stream: Stream, connection: Connection, signal: AbortSignal): Promise<void> {
     const peer = connection.remotePeer
-    const ch = this.channel(stream)
+    const ch = this.channel(stream, signal)
     try {
       const request = this.receive(await ch.read(), SyncMessage.Kind.REQUEST)
       const response: SyncMessage = { version: SYNC_VERSION, kind: SyncMessage.Kind.RESPONSE, documents: [] }

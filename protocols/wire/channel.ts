@@ -22,7 +22,7 @@ export interface FrameChannel {
   /** undefined when the remote closed its side cleanly */
   readOrEnd: () => Promise<Uint8Array | undefined>
   write: (frame: Uint8Array) => void
-  /** flush our side and wait until both directions are done */
+  /** flush our side and wait until both directions are done, within the deadline */
   close: () => Promise<void>
   abort: (err: Error) => void
 }
@@ -54,10 +54,15 @@ export function openChannel (stream: Stream, opts: ChannelOptions): FrameChannel
     write: (frame) => { outgoing.push(frame) },
     close: async () => {
       outgoing.end()
-      await sending
-      signal.removeEventListener('abort', onAbort)
-      // we read exactly the frames we expected: close the read side too, or the stream lingers
-      await stream.close().catch(() => {})
+      // the deadline holds until both sides are closed: a stream whose
+      // connection dies under it may never finish closing on its own
+      try {
+        await sending
+        // we read exactly the frames we expected: close the read side too, or the stream lingers
+        await stream.close({ signal }).catch(() => {})
+      } finally {
+        signal.removeEventListener('abort', onAbort)
+      }
     },
     abort: (err) => {
       signal.removeEventListener('abort', onAbort)

@@ -1,11 +1,12 @@
 /**
  * Anti-entropy limited to named documents (`syncWith(peer, { documents })`): what the
  * pipelines feature uses to repair bids without re-exchanging the whole registry.
+ * And a peer that stops does not wait out an exchange with a peer that never answers.
  */
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import type { PeerId } from '@libp2p/interface'
-import { offsetMetres } from '../../protocols/index.js'
+import type { PeerId, Stream } from '@libp2p/interface'
+import { offsetMetres, StreamTimeoutError, SYNC_PROTOCOL } from '../../protocols/index.js'
 import type { SyncableDocument } from '../../protocols/index.js'
 import type { EccoPeer } from '../../node/peer.js'
 import { TestMesh } from '../helpers/mesh.js'
@@ -70,5 +71,33 @@ describe('anti-entropy of named documents', () => {
     } finally {
       for (const p of [a, b]) for (const name of ['test-bids', 'test-other']) p.libp2p.services.sync.unregister(name)
     }
+  })
+})
+
+describe('anti-entropy stopping', () => {
+  const mesh = new TestMesh()
+  after(async () => { await mesh.stop() })
+
+  it('a peer that stops aborts its exchange in flight instead of waiting for the deadline', async () => {
+    const a = await mesh.add({ name: 'a', position: origin })
+    const b = await mesh.add({ name: 'b', position: offsetMetres(origin, 0, 100), bootstrap: [mesh.addrOf(a)] })
+    const sync = a.libp2p.services.sync
+    await waitFor(() => sync.stats.exchanges >= 1, { timeoutMs: 20_000, message: 'a never finished its join exchange' })
+    // b takes the stream and never answers
+    const held: Stream[] = []
+    let onAsked = (): void => {}
+    const asked = new Promise<void>((resolve) => { onAsked = resolve })
+    await b.libp2p.unhandle(SYNC_PROTOCOL)
+    await b.libp2p.handle(SYNC_PROTOCOL, ({ stream }) => { held.push(stream); onAsked() })
+    // a document list of its own: not shared with a repair exchange that b's old handler may be answering
+    const exchange = sync.syncWith(b.peerId, { documents: ['registry'] })
+    exchange.catch(() => {})
+    await asked
+    const failures = sync.stats.failures
+    await a.stop()
+    // the exchange ended with the stop, not at its deadline (DEFAULT_TIMEOUT_MS)
+    await assert.rejects(exchange, (err: Error) => !(err instanceof StreamTimeoutError))
+    assert.equal(sync.stats.failures, failures + 1)
+    await assert.rejects(sync.syncWith(b.peerId), { name: 'NotStartedError' })
   })
 })
