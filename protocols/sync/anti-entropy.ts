@@ -88,9 +88,7 @@ export class DefaultAntiEntropy extends TypedEventEmitter<AntiEntropyEvents> imp
     const existing = this.running.get(key)
     if (existing !== undefined) return existing
     if (this.shutdown === undefined) throw new NotStartedError('sync is not running')
-    // one deadline for the whole exchange, dial and stream negotiation included: a
-    // peer stopping waits for its exchanges, so none may wait on a dead connection
-    const signal = AbortSignal.any([this.shutdown.signal, AbortSignal.timeout(this.timeoutMs), ...(options.signal === undefined ? [] : [options.signal])])
+    const signal = options.signal === undefined ? this.shutdown.signal : AbortSignal.any([this.shutdown.signal, options.signal])
     const p = this.initiate(peer, signal, options.documents).finally(() => this.running.delete(key))
     this.running.set(key, p)
     return p
@@ -99,8 +97,12 @@ export class DefaultAntiEntropy extends TypedEventEmitter<AntiEntropyEvents> imp
   private async initiate (peer: PeerId, signal: AbortSignal, documents?: string[]): Promise<void> {
     let stream: Stream
     try {
-      const conn = await this.components.connectionManager.openConnection(peer, { signal })
-      stream = await conn.newStream(SYNC_PROTOCOL, { signal })
+      // the dial and the stream's negotiation get a deadline of their own (the
+      // channel's starts once the stream is open): a peer stopping waits for its
+      // exchanges, so none may wait on a dial that never settles
+      const opening = AbortSignal.any([signal, AbortSignal.timeout(this.timeoutMs)])
+      const conn = await this.components.connectionManager.openConnection(peer, { signal: opening })
+      stream = await conn.newStream(SYNC_PROTOCOL, { signal: opening })
     } catch (err) {
       this.stats.failures++
       throw err

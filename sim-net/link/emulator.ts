@@ -68,6 +68,8 @@ export type LinkUpdate =
   | { op: 'heal', id: string }
   | { op: 'degrade', id: string, target: DegradeTarget, params: Partial<LinkParams> }
   | { op: 'restore', id: string }
+  /** delivery accuracy counts from now on (a benchmark's window starts) */
+  | { op: 'reset-accuracy' }
 
 function addrKey (ma: Multiaddr): string | undefined {
   try {
@@ -130,7 +132,7 @@ export class LinkEmulator {
     this.emit({ op: 'register', name, multiaddrs: [...multiaddrs] })
   }
 
-  /** Calls `fn` with every change (register, partition, heal, degrade, restore); returns the unsubscribe function. */
+  /** Calls `fn` with every change (register, partition, heal, degrade, restore, reset-accuracy); returns the unsubscribe function. */
   onUpdate (fn: (u: LinkUpdate) => void): () => void {
     this.listeners.add(fn)
     return () => { this.listeners.delete(fn) }
@@ -144,6 +146,7 @@ export class LinkEmulator {
       case 'heal': this.heal(u.id); return 0
       case 'degrade': this.degrade(u.id, u.target, u.params); return 0
       case 'restore': this.restore(u.id); return 0
+      case 'reset-accuracy': this.resetAccuracy(); return 0
     }
   }
 
@@ -266,9 +269,18 @@ export class LinkEmulator {
     return { bytes, openConnections: open }
   }
 
-  /** Forgets the delivery-accuracy samples so far (e.g. after a benchmark's warm-up); traffic counters stay. */
+  /**
+   * Forgets the delivery-accuracy samples so far (e.g. after a benchmark's
+   * warm-up), here and in the processes or shards that shape connections
+   * for this one; traffic counters stay.
+   */
   resetAccuracy (): void {
     for (const c of this.counters.values()) c.resetLateness()
+    // their next snapshots count from the reset; until then, nothing of before it
+    for (const r of this.remote.values()) {
+      for (const [k, v] of r.classes) r.classes.set(k, { ...v, lateCount: 0, lateSum: 0, lateMax: 0, within: 0, reservoir: [] })
+    }
+    this.emit({ op: 'reset-accuracy' })
   }
 
   /** Connections open now, as (dialer, remote, class). */

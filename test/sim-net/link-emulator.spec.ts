@@ -156,6 +156,27 @@ describe('link emulator (real libp2p peers on loopback)', () => {
     emu.close()
   })
 
+  it('a reset of delivery accuracy reaches the emulators that shape connections for this one', async () => {
+    // the orchestrator of a sharded run: its shards' emulators shape, it merges their counters
+    const main = createLinkEmulator({ links: links({ latencyMs: 2 }), seed: 10 })
+    const shard = createLinkEmulator({ links: links({ latencyMs: 2 }), seed: 11 })
+    main.onUpdate((u) => { shard.apply(u) })
+    const [a, b] = await pair(shard, 'reset')
+    const sampled = (): number => { main.setRemote('shard', shard.rawCounters(true), 0); return main.stats().classes.default.lateness.count }
+    await roundTrips(a, b, 10)
+    const before = sampled()
+    assert.ok(before > 0, 'chunks of the warm-up counted')
+    main.resetAccuracy()
+    assert.equal(main.stats().classes.default.lateness.count, 0, 'the merged counters forget the warm-up at once')
+    assert.equal(shard.stats().classes.default.lateness.count, 0, 'the shard was told')
+    await roundTrips(a, b, 10)
+    const after = sampled()
+    assert.ok(after > 0 && after < before + 1, `only chunks after the reset count (${after}, warm-up ${before})`)
+    assert.ok(main.stats().classes.default.bytes > 0, 'traffic counters stay')
+    main.close()
+    shard.close()
+  })
+
   it('partition cuts open connections and refuses dials; heal lets them dial again', async () => {
     const emu = createLinkEmulator({ links: links({ latencyMs: 1 }), seed: 8 })
     const [a, b] = await pair(emu, 'part')
