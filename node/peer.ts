@@ -23,6 +23,8 @@ import { DEFAULT_FEATURES, type PeerFeature, type PeerFeatureFactory } from './f
 import type { SecurityConfig } from './security/index.js'
 
 const BOOTSTRAP_DIAL_TIMEOUT_MS = 10_000
+/** after the last connection closed: a restarting neighbour or a reconnect under way may come first */
+const REJOIN_DELAY_MS = 2000
 
 export interface EccoPeerInit {
   config: PeerConfig
@@ -135,6 +137,7 @@ export class EccoPeer extends TypedEventEmitter<EccoPeerEvents> {
       for (const f of this.features.values()) Object.assign(routes, f.routes?.())
       this.http = await startStatusServer(routes, () => this.metricsText(), this.config.httpPort, this.config.httpHost)
     }
+    this.libp2p.addEventListener('connection:close', this.onConnectionClose)
     this.joinMesh()
   }
 
@@ -146,9 +149,11 @@ export class EccoPeer extends TypedEventEmitter<EccoPeerEvents> {
 
   /**
    * Dials the bootstrap addresses until one answers: a bootstrap peer that is
-   * down or slow at our start must not leave us alone for good.
+   * down or slow at our start must not leave us alone for good. Nor must
+   * losing every connection later (onConnectionClose).
    */
   private joinMesh (attempt = 0): void {
+    clearTimeout(this.joinTimer)
     if (this.config.bootstrap.length === 0 || this.stopping !== undefined) return
     if (this.libp2p.getConnections().length > 0) return
     Promise.any(this.config.bootstrap.map(async (addr) => {
@@ -158,6 +163,19 @@ export class EccoPeer extends TypedEventEmitter<EccoPeerEvents> {
       this.joinTimer = setTimeout(() => { this.joinMesh(attempt + 1) }, Math.min(30_000, 1000 * 2 ** attempt))
       this.joinTimer.unref?.()
     })
+  }
+
+  /**
+   * The last connection closed: join again. Discovery redials neighbours it
+   * knows, but a peer that lost its connections before it learnt anyone (200
+   * peers starting in one process: a few joined, then sat alone for good)
+   * knows nobody but its bootstrap peers.
+   */
+  private readonly onConnectionClose = (): void => {
+    if (this.stopping !== undefined || this.libp2p.getConnections().length > 0) return
+    clearTimeout(this.joinTimer)
+    this.joinTimer = setTimeout(() => { this.joinMesh() }, REJOIN_DELAY_MS)
+    this.joinTimer.unref?.()
   }
 
   multiaddrs (): string[] {
@@ -240,6 +258,7 @@ export class EccoPeer extends TypedEventEmitter<EccoPeerEvents> {
     this.stopping ??= (async () => {
       clearInterval(this.loadTimer)
       clearTimeout(this.joinTimer)
+      this.libp2p.removeEventListener('connection:close', this.onConnectionClose)
       this.unlearn?.()
       for (const c of this.libp2p.getConnections()) c.abort(new Error('killed'))
       await this.http?.close()
@@ -257,6 +276,7 @@ export class EccoPeer extends TypedEventEmitter<EccoPeerEvents> {
     this.stopping ??= (async () => {
       clearInterval(this.loadTimer)
       clearTimeout(this.joinTimer)
+      this.libp2p.removeEventListener('connection:close', this.onConnectionClose)
       this.unlearn?.()
       await this.http?.close()
       for (const f of [...this.features.values()].reverse()) {
