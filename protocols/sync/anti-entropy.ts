@@ -6,6 +6,8 @@
  */
 import { NotStartedError, TypedEventEmitter, type ComponentLogger, type Connection, type Libp2pEvents, type Logger, type PeerId, type Startable, type Stream, type TypedEventTarget } from '@libp2p/interface'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
+import { anySignal } from 'any-signal'
+import { raceSignal } from 'race-signal'
 import { checkVersion, decodeMessage, openChannel, InvalidMessageError, StreamClosedError, StreamTimeoutError, type FrameChannel } from '../wire/index.js'
 import { SyncMessage } from './pb/sync.js'
 import {
@@ -89,7 +91,15 @@ export class DefaultAntiEntropy extends TypedEventEmitter<AntiEntropyEvents> imp
     if (existing !== undefined) return existing
     if (this.shutdown === undefined) throw new NotStartedError('sync is not running')
     const signal = options.signal === undefined ? this.shutdown.signal : AbortSignal.any([this.shutdown.signal, options.signal])
-    const p = this.initiate(peer, signal, options.documents).finally(() => this.running.delete(key))
+    // settled from here, at our stop or past both deadlines, whatever the exchange
+    // awaits: twice a 200-peer run's stop hung on an exchange whose await nothing
+    // could settle any more (its promise chain had been collected), so the peer's
+    // libp2p never stopped
+    const guard = anySignal([this.shutdown.signal, AbortSignal.timeout(2 * this.timeoutMs)])
+    const p = raceSignal(this.initiate(peer, signal, options.documents), guard).finally(() => {
+      guard.clear()
+      this.running.delete(key)
+    })
     this.running.set(key, p)
     return p
   }
