@@ -54,8 +54,8 @@ export function openChannel (stream: Stream, opts: ChannelOptions): FrameChannel
     write: (frame) => { outgoing.push(frame) },
     close: async () => {
       outgoing.end()
-      // the deadline holds until both sides are closed: a stream whose
-      // connection dies under it may never finish closing on its own
+      // the deadline holds until both sides are closed: closing, like reading,
+      // must not outlast the conversation's deadline
       try {
         await sending
         // we read exactly the frames we expected: close the read side too, or the stream lingers
