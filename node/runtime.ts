@@ -24,7 +24,8 @@
  * keeps its whole slab alive. A peer keeps many: PeerId digests, multiaddr
  * bytes, kad-dht distances, each a few dozen bytes of a message buffer cut
  * from the pool. A heap snapshot of a shard with 30 peers held 1427 such
- * slabs, 93 MB of its 225 MB; back at 8 KB, 200 peers on two shards settled.
+ * slabs, 93 MB of its 225 MB; at 8 KB the resident memory of 200 peers on
+ * two shards fell from 3.1 to 1.8 GB.
  */
 import { setFlagsFromString } from 'node:v8'
 

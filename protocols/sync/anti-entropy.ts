@@ -73,8 +73,8 @@ export class DefaultAntiEntropy extends TypedEventEmitter<AntiEntropyEvents> imp
     const shutdown = this.shutdown
     this.shutdown = undefined
     this.components.events.removeEventListener('connection:open', this.onConnection)
-    await this.components.registrar.unhandle(SYNC_PROTOCOL)
     shutdown?.abort(new Error('sync stopping'))
+    await this.components.registrar.unhandle(SYNC_PROTOCOL)
     await Promise.allSettled(this.running.values())
   }
 
@@ -92,9 +92,9 @@ export class DefaultAntiEntropy extends TypedEventEmitter<AntiEntropyEvents> imp
     if (this.shutdown === undefined) throw new NotStartedError('sync is not running')
     const signal = options.signal === undefined ? this.shutdown.signal : AbortSignal.any([this.shutdown.signal, options.signal])
     // settled from here, at our stop or past both deadlines, whatever the exchange
-    // awaits: twice a 200-peer run's stop hung on an exchange whose await nothing
-    // could settle any more (its promise chain had been collected), so the peer's
-    // libp2p never stopped
+    // awaits: twice a 200-peer run's stop hung on an exchange nothing could settle
+    // any more (a heap snapshot: only the running map still held its promise), so
+    // the peer's libp2p never stopped
     const guard = anySignal([this.shutdown.signal, AbortSignal.timeout(2 * this.timeoutMs)])
     const p = raceSignal(this.initiate(peer, signal, options.documents), guard).finally(() => {
       guard.clear()
