@@ -256,10 +256,7 @@ export class EccoPeer extends TypedEventEmitter<EccoPeerEvents> {
    */
   async kill (): Promise<void> {
     this.stopping ??= (async () => {
-      clearInterval(this.loadTimer)
-      clearTimeout(this.joinTimer)
-      this.libp2p.removeEventListener('connection:close', this.onConnectionClose)
-      this.unlearn?.()
+      this.quiesce()
       for (const c of this.libp2p.getConnections()) c.abort(new Error('killed'))
       await this.http?.close()
       for (const f of [...this.features.values()].reverse()) {
@@ -271,13 +268,18 @@ export class EccoPeer extends TypedEventEmitter<EccoPeerEvents> {
     return this.stopping
   }
 
+  /** Where stop and kill both begin: no more timers, rejoins or learning from the registry. */
+  private quiesce (): void {
+    clearInterval(this.loadTimer)
+    clearTimeout(this.joinTimer)
+    this.libp2p.removeEventListener('connection:close', this.onConnectionClose)
+    this.unlearn?.()
+  }
+
   /** Clean shutdown: stop announcing, close libp2p, flush and close the store. */
   async stop (): Promise<void> {
     this.stopping ??= (async () => {
-      clearInterval(this.loadTimer)
-      clearTimeout(this.joinTimer)
-      this.libp2p.removeEventListener('connection:close', this.onConnectionClose)
-      this.unlearn?.()
+      this.quiesce()
       await this.http?.close()
       for (const f of [...this.features.values()].reverse()) {
         try { await f.stop() } catch (err) { this.log.error('feature stop failed', { feature: f.name, error: err }) }
