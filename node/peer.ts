@@ -145,7 +145,7 @@ export class EccoPeer extends TypedEventEmitter<EccoPeerEvents> {
   private unlearn?: () => void
   private joinTimer?: ReturnType<typeof setTimeout>
   /** the last membershipDigest() and the registry digest and live set it was computed from */
-  private membership?: { key: string, digest: string }
+  private membership?: { registry: string, live: readonly string[], digest: string }
 
   /**
    * Dials the bootstrap addresses until one answers: a bootstrap peer that is
@@ -228,15 +228,16 @@ export class EccoPeer extends TypedEventEmitter<EccoPeerEvents> {
     // sim-net asks every peer every snapshot; decoding the registry each time made
     // the snapshots of a shard grow with the square of the fleet
     const state = this.libp2p.services.state
-    const key = `${state.digest()}/${state.livePeers().join()}`
-    if (this.membership?.key === key) return this.membership.digest
+    const registry = state.digest()
+    const live = state.livePeers() // the same array while the live set is unchanged
+    if (this.membership?.registry === registry && this.membership.live === live) return this.membership.digest
     const h = createHash('sha256')
     for (const e of this.registry()) {
       if (!e.live) continue
       const { load: _load, ...rest } = e.state
       h.update(e.peerId).update(PeerState.encode({ ...rest, version: 1 }))
     }
-    this.membership = { key, digest: h.digest('hex') }
+    this.membership = { registry, live, digest: h.digest('hex') }
     return this.membership.digest
   }
 

@@ -82,7 +82,7 @@ export interface SimPeerHandle {
    */
   registryDigest: () => string
   /** peer ids the registry considers live (including the peer itself) */
-  registryMembers: () => string[]
+  registryMembers: () => readonly string[]
   /** peer ids this peer currently has connections to */
   liveNeighbours: () => string[]
 }

@@ -110,7 +110,8 @@ export interface StateGossip extends TypedEventTarget<StateGossipEvents> {
   readonly registry: ReplicatedMap
   getRegistry: () => RegistryEntry[]
   getEntry: (peerId: string) => RegistryEntry | undefined
-  livePeers: () => string[]
+  /** sorted; the same array until the live set changes */
+  livePeers: () => readonly string[]
   digest: () => string
   updateState: (patch: Partial<PeerStateInput>) => void
   updateLoad: (load: Partial<Load>) => void

@@ -50,7 +50,7 @@ export interface Snapshot {
   type: 'snapshot'
   metrics: Record<string, number>
   digest: string
-  members: string[]
+  members: readonly string[]
   neighbours: string[]
   links: Record<string, RawClassCounters>
   openConnections: number

@@ -40,7 +40,7 @@ export interface PeerView {
    * previous snapshot carried: the list did not change, and at a few hundred
    * peers sending every list every second was O(peers^2) cloning per second.
    */
-  members?: string[]
+  members?: readonly string[]
   neighbours: string[]
 }
 

@@ -21,6 +21,11 @@ function describeDigests (peers: EccoPeer[]): string {
   return peers.map((p) => `${p.config.name ?? ''}:${p.libp2p.services.state.digest().slice(0, 8)}/${p.registry().length}`).join(' ')
 }
 
+/** livePeers() by its definition: the registry's entries live here, sorted */
+function liveInRegistry (p: EccoPeer): string[] {
+  return p.registry().filter((e) => e.live).map((e) => e.peerId).sort()
+}
+
 describe('registry gossip', () => {
   const mesh = new TestMesh()
   let names: string[] = []
@@ -109,11 +114,18 @@ describe('registry gossip', () => {
       message: 'victim still live somewhere'
     })
     assert.ok(Date.now() - stoppedAt <= 3 * HEARTBEAT_MS + 1000 + HEARTBEAT_MS)
+    // livePeers() is kept, not recomputed: it must follow the transitions
+    for (const p of others) {
+      assert.deepEqual(p.libp2p.services.state.livePeers(), liveInRegistry(p))
+      assert.ok(!p.libp2p.services.state.livePeers().includes(id))
+      assert.equal(p.libp2p.services.state.livePeers(), p.libp2p.services.state.livePeers(), 'the same array while nothing changed')
+    }
 
     const again = await mesh.add({ name: 'r3', position: victim.config.position, dataDir, bootstrap: [mesh.addrOf(others[0])], heartbeatMs: HEARTBEAT_MS })
     assert.equal(again.peerId.toString(), id, 'restarted peer keeps its PeerId')
     assert.ok(again.registry().length >= mesh.peers.length - 1, 'the registry was reloaded from LevelDB')
     await waitFor(() => others.every((p) => p.libp2p.services.state.isLive(id)), { timeoutMs: 10_000, message: 'restarted peer not live everywhere' })
+    for (const p of others) assert.deepEqual(p.libp2p.services.state.livePeers(), liveInRegistry(p))
     await waitFor(() => converged(mesh.peers), { timeoutMs: 10_000, message: () => describeDigests(mesh.peers) })
     await waitFor(() => mesh.peers.every((p) => p.neighbours().filter((n) => n.connected).length === mesh.peers.length - 1), { timeoutMs: 10_000, message: 'restarted peer not reconnected to its neighbours' })
   })
