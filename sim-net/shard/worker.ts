@@ -19,6 +19,8 @@ import type { MessagePort } from 'node:worker_threads'
 
 /** Snapshots that also carry the emulator's accuracy reservoirs: one in this many. */
 const RESERVOIR_EVERY = 8
+/** @see Shard.snapshot */
+const VIEWS_PER_TURN = 10
 
 /** A peer's view; its member list only when `lastDigest` (its previous view's) differs. */
 function view (peer: string, h: SimPeerHandle, lastDigest?: string): PeerView {
@@ -35,6 +37,7 @@ class Shard {
   private readonly peers = new Map<string, SimPeerHandle>()
   private readonly timer: ReturnType<typeof setInterval>
   private snapshots = 0
+  private snapshotting: Promise<void> | undefined
   /** the digest each peer's last view carried (its member list went with it) */
   private readonly sentDigests = new Map<string, string>()
 
@@ -44,7 +47,7 @@ class Shard {
     this.emulator = createLinkEmulator({ links: init.links.links, nodes: init.links.nodes, seed: init.links.seed, streamLabel: `links:${init.label}` })
     for (const u of init.updates) this.emulator.apply(u)
     this.factories = Promise.resolve(build(init.childInit))
-    this.timer = setInterval(() => { this.snapshot() }, init.snapshotMs)
+    this.timer = setInterval(() => { void this.snapshot() }, init.snapshotMs)
   }
 
   send (m: FromShard): void {
@@ -111,9 +114,22 @@ class Shard {
     }
   }
 
-  private snapshot (): void {
+  /**
+   * One snapshot per period, VIEWS_PER_TURN peers per event-loop turn: a
+   * shard's hundred views at once held its loop for about 50 ms every period
+   * (bench:sim's 200 peers, CPU profile of a shard), and every delivery due
+   * meanwhile came late. A period whose snapshot is still going is skipped.
+   */
+  private snapshot (): Promise<void> {
+    this.snapshotting ??= this.takeSnapshot().finally(() => { this.snapshotting = undefined })
+    return this.snapshotting
+  }
+
+  private async takeSnapshot (): Promise<void> {
     const views: PeerView[] = []
-    for (const [peer, h] of this.peers) {
+    let n = 0
+    for (const [peer, h] of [...this.peers]) {
+      if (this.peers.get(peer) !== h) continue // stopped while the snapshot was yielding
       try {
         const v = view(peer, h, this.sentDigests.get(peer))
         this.sentDigests.set(peer, v.digest)
@@ -121,6 +137,7 @@ class Shard {
       } catch {
         // a peer half-way through stopping may throw from its metrics; the next snapshot will do
       }
+      if (++n % VIEWS_PER_TURN === 0) await new Promise(resolve => setImmediate(resolve))
     }
     const withReservoir = this.snapshots++ % RESERVOIR_EVERY === 0
     this.send({ type: 'snapshot', peers: views, links: this.emulator.rawCounters(withReservoir), openConnections: this.emulator.traffic().openConnections })
@@ -131,7 +148,9 @@ class Shard {
     clearInterval(this.timer)
     await Promise.allSettled([...this.peers.values()].map(async h => { await h.stop() }))
     this.peers.clear()
-    this.snapshot()
+    // the last snapshot (no peers, the emulator's final counters) must not be one skipped
+    await this.snapshotting
+    await this.snapshot()
     this.emulator.close()
   }
 }
