@@ -37,7 +37,7 @@
  * the ladder starts low), SIM_BENCH_WARMUP, SIM_BENCH_WARMUP_MAX, SIM_BENCH_WINDOW,
  * SIM_BENCH_SHARDS (worker threads, default one per core; 0: the main thread), SIM_BENCH_CELL_PRECISION (default 7),
  * SIM_BENCH_PROFILE (a folder: CPU profile of the main thread in each step's measured window; with shards only the orchestrator's),
- * SIM_BENCH_HEAP_GROWING_PERCENT and SIM_BENCH_SEMI_SPACE_MB (heap tuning, node/runtime.ts; the shards get 64 MB semi-spaces).
+ * SIM_BENCH_HEAP_GROWING_PERCENT and SIM_BENCH_SEMI_SPACE_MB (heap tuning, node/runtime.ts; the shards get SIM_SEMI_SPACE_MB semi-spaces, 256 MB).
  *
  * Each step also records the fleet in its window from the peers' own counters: connections and beat
  * vectors per peer, false "gone" declarations, and the start-up work before and inside the window.
