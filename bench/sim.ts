@@ -8,10 +8,11 @@
  * extra peers on the `default` link class, 10 ms each way) compared with the
  * configured 20 ms plus the stack's own idle round trip; and from the inside,
  * the emulator's delivery lateness over every chunk of every link. A step
- * passes when the probe's median round trip is within 10% of the setting.
- * The share of chunks delivered within max(1 ms, 10%) of their scheduled
- * time and the probe's p95 are recorded too: on a machine shared with other
- * work, plain Node timers are late by a few ms at p95, which bounds them.
+ * passes when both say the delay holds for the typical packet: the probe's
+ * median round trip is within 10% of the setting in every shard, and most
+ * chunks (the median one) arrive within max(1 ms, 10%) of their scheduled
+ * time. The tails (the probe's p95, chunk lateness p95/p99) are recorded,
+ * not judged: a busy event loop delays some deliveries on any host.
  *
  * Peers: real ecco-peers from node/'s sim factory (the default), or with
  * SIM_BENCH_FACTORY=bare sim-net's libp2p-only calibration peers, which
@@ -351,7 +352,7 @@ async function step (peers: number, baseline: number): Promise<StepResult> {
   const worstClass = (f: (c: typeof classes[number]) => number): number => Math.max(0, ...classes.map(f))
   return {
     peers,
-    ok: probes.every(r => r.length > 0 && Math.abs(errorOf(r)) <= TOLERANCE),
+    ok: probes.every(r => r.length > 0 && Math.abs(errorOf(r)) <= TOLERANCE) && onTime >= 0.5,
     startMs,
     warmupMs,
     settled: isSettled,
