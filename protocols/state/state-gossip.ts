@@ -175,7 +175,7 @@ export class DefaultStateGossip extends TypedEventEmitter<StateGossipEvents> imp
     return this.registry.keys().sort().map((k) => this.getEntry(k)).filter((e): e is RegistryEntry => e !== undefined)
   }
 
-  /** From the keys and the liveness view: no entry is decoded (sim-net and /metrics ask every second). */
+  /** The members reported live, and this peer: no entry is decoded (sim-net and /metrics ask every second). */
   livePeers (): readonly string[] {
     this.live ??= [...this.reportedLive, ...(this.member && this.registry.get(this.self) !== undefined ? [this.self] : [])].sort()
     return this.live
