@@ -9,7 +9,7 @@
  *
  * Env: LINK_BENCH_SECONDS (default 10).
  */
-import { ShapedPipe } from '../sim-net/index.js'
+import { onTime, ShapedPipe } from '../sim-net/index.js'
 import { percentile, writeResults } from './results.js'
 
 const DELAY_MS = 5
@@ -44,7 +44,7 @@ async function run (c: typeof CASES[number]): Promise<Record<string, number>> {
       delivered: (_bytes, scheduled, actual) => {
         const late = actual - scheduled
         lateness.push(late)
-        if (Math.abs(late) <= Math.max(1, 0.1 * DELAY_MS)) within++
+        if (onTime(late, DELAY_MS)) within++
       }
     })
     for await (const _ of pipe.run(writer(c.periodMs, until))) { /* the reader takes each chunk at once */ }

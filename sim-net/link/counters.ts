@@ -34,6 +34,11 @@ export interface RawClassCounters extends LinkTraffic {
   reservoir?: number[]
 }
 
+/** A delivery `late` ms after its schedule is on time within max(1 ms, 10% of the link's `delay`). */
+export function onTime (late: number, delay: number): boolean {
+  return Math.abs(late) <= Math.max(1, 0.1 * delay)
+}
+
 export class ClassCounters {
   connections = 0; bytes = 0; messages = 0; segments = 0; lostSegments = 0; refusedDials = 0; cutConnections = 0
   lateCount = 0; lateSum = 0; lateMax = 0; within = 0
@@ -43,7 +48,7 @@ export class ClassCounters {
     this.lateCount++
     this.lateSum += late
     if (late > this.lateMax) this.lateMax = late
-    if (Math.abs(late) <= Math.max(1, 0.1 * delay)) this.within++
+    if (onTime(late, delay)) this.within++
     if (this.reservoir.length < ACCURACY_RESERVOIR) this.reservoir.push(late)
     else {
       const j = Math.floor(rng.next() * this.lateCount)
